@@ -1,0 +1,55 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from association.models import Association, StaffRole, User
+from association.validators import normalise_organisation_number
+
+
+class AssociationProfileForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Association
+        fields = [
+            "name", "short_name", "organisation_number", "legal_form", "vision", "mission",
+            "business_idea", "street_address", "postal_code", "city", "phone", "email",
+            "website", "logo", "primary_colour", "accent_colour",
+        ]  # fmt: skip
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def clean_organisation_number(self):
+        value = self.cleaned_data["organisation_number"]
+        return normalise_organisation_number(value) if value else ""
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > settings.SAMVERKA_LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo may be at most 1 MB."))
+        return logo
+
+
+class AssociationCreateForm(forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = ["name", "slug", "organisation_number"]
+
+    def clean_organisation_number(self):
+        value = self.cleaned_data["organisation_number"]
+        return normalise_organisation_number(value) if value else ""
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def existing_user(self) -> User | None:
+        return User.objects.filter(email=self.cleaned_data["email"]).first()

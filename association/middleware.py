@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+from association.models import Association
+from association.tenancy import tenant_scope
+
+
+class TenantScopeMiddleware:
+    """Opens the tenant scope once per request from the URL's ``<association>`` prefix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.association = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        slug = match.kwargs.get("association")
+        if slug is None:
+            return self.get_response(request)
+        association = Association.objects.filter(slug=slug).first()
+        if association is None:
+            raise Http404
+        request.association = association
+        with tenant_scope(association):
+            return self.get_response(request)
+
+
+# Paths a person without a second factor may still reach: setting one up, logging out,
+# the language switch, static files and the health check.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+
+
+class RequireSecondFactorMiddleware:
+    """Staff and platform admins must have TOTP or WebAuthn before they work in the portal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.REQUIRE_MFA_FOR_STAFF
+            and request.user.is_authenticated
+            and not request.path_info.startswith(MFA_EXEMPT_PREFIXES)
+            and needs_second_factor(request.user)
+        ):
+            return redirect("mfa_index")
+        return self.get_response(request)
+
+
+def needs_second_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    from association.queries import user_has_staff_role
+
+    if not (user.is_superuser or user_has_staff_role(user)):
+        return False
+    return not Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

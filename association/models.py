@@ -1,0 +1,201 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from association.tenancy import TenantModel
+from association.validators import (
+    validate_brand_colour,
+    validate_not_reserved_slug,
+    validate_organisation_number,
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with a login. Platform admins are ``is_superuser``; every other right is a
+    role in an association or a seat in one of its bodies."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True, default=""
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class Association(models.Model):
+    """A municipal association (kommunförbund): the tenant."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=40,
+        unique=True,
+        validators=[validate_not_reserved_slug],
+        help_text=_("Lower-case letters, digits and hyphens; at most 40 characters."),
+    )
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=100, blank=True, help_text=_("e.g. non-profit association")
+    )
+    vision = models.TextField(_("vision"), blank=True, validators=[MaxLengthValidator(2000)])
+    mission = models.TextField(_("mission"), blank=True, validators=[MaxLengthValidator(4000)])
+    business_idea = models.TextField(
+        _("business idea"), blank=True, validators=[MaxLengthValidator(4000)]
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+    )
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f4e79", validators=[validate_brand_colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#7a3e00", validators=[validate_brand_colour]
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("association (kommunförbund)")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+        permissions = [
+            ("view_internal", _("See the association's internal pages")),
+            ("change_content", _("Edit the association's content")),
+            ("manage_association", _("Manage the association's settings and people")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class AssociationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Association, on_delete=models.CASCADE)
+
+
+class AssociationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Association, on_delete=models.CASCADE)
+
+
+class StaffRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    EDITOR = "editor", _("Staff editor")
+    VIEWER = "viewer", _("Read-only staff")
+
+
+# Which guardian permissions each role carries; predicates check permissions, not roles,
+# so a future role only needs a line here.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    StaffRole.ADMINISTRATOR: ("view_internal", "change_content", "manage_association"),
+    StaffRole.EDITOR: ("view_internal", "change_content"),
+    StaffRole.VIEWER: ("view_internal",),
+}
+
+
+class RoleAssignment(TenantModel):
+    """A person's staff role in one association (one account may hold roles in several)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+
+    class Meta:
+        verbose_name = _("staff role (roll)")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "user"], name="one_role_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class AuditEntry(TenantModel):
+    """History: who changed what, when, with the values before and after."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("history entry (logg)")
+        verbose_name_plural = _("history")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["association", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

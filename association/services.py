@@ -1,0 +1,160 @@
+"""Every change to associations, roles and history goes through here."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from association.models import (
+    ROLE_PERMISSIONS,
+    Association,
+    AuditEntry,
+    RoleAssignment,
+    StaffRole,
+    User,
+)
+from association.tenancy import tenant_scope
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the object after this editor loaded it."""
+
+    message = _(
+        "Someone else saved this while you were editing. Your changes have not been saved; "
+        "they are shown below next to the current values."
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def record_history(
+    *,
+    association: Association,
+    actor: User | None,
+    action: str,
+    obj: Any,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        association=association,
+        actor=actor if actor and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in (changes or {}).items()},
+    )
+
+
+def diff_fields(instance, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {
+        name: (getattr(instance, name), value)
+        for name, value in data.items()
+        if getattr(instance, name) != value
+    }
+
+
+@transaction.atomic
+def create_association(*, actor: User | None, **fields: Any) -> Association:
+    association = Association(**fields)
+    association.full_clean()
+    association.save()
+    with tenant_scope(association):
+        record_history(
+            association=association,
+            actor=actor,
+            action="created",
+            obj=association,
+            changes={name: (None, value) for name, value in fields.items()},
+        )
+    return association
+
+
+@transaction.atomic
+def update_association(
+    *, association: Association, actor: User, expected_version: int, data: dict[str, Any]
+) -> Association:
+    """Save the edited profile, refusing if it changed since the editor loaded it."""
+    locked = Association.objects.select_for_update().get(pk=association.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError
+    changes = diff_fields(locked, data)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    if changes:
+        with tenant_scope(locked):
+            record_history(
+                association=locked, actor=actor, action="updated", obj=locked, changes=changes
+            )
+    return locked
+
+
+@transaction.atomic
+def assign_role(
+    *, association: Association, user: User, role: StaffRole | str, actor: User | None
+) -> RoleAssignment:
+    """Give ``user`` exactly ``role`` in ``association`` (replacing any earlier role)."""
+    role = StaffRole(role)
+    existing = RoleAssignment.objects.filter(association=association, user=user).first()
+    previous = existing.role if existing else None
+    for codename in ROLE_PERMISSIONS.get(previous, ()) if previous else ():
+        remove_perm(f"association.{codename}", user, association)
+    for codename in ROLE_PERMISSIONS[role]:
+        assign_perm(f"association.{codename}", user, association)
+    assignment, _created = RoleAssignment.objects.update_or_create(
+        association=association,
+        user=user,
+        defaults={"role": role, "granted_by": actor if actor and actor.pk else None},
+    )
+    if previous != role:
+        record_history(
+            association=association, actor=actor, action="role_assigned", obj=assignment,
+            changes={"role": (previous, role.value)},
+        )  # fmt: skip
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, assignment: RoleAssignment, actor: User) -> None:
+    association = assignment.association
+    for codename in ROLE_PERMISSIONS[assignment.role]:
+        remove_perm(f"association.{codename}", assignment.user, association)
+    record_history(
+        association=association, actor=actor, action="role_revoked", obj=assignment,
+        changes={"role": (assignment.role, None)},
+    )  # fmt: skip
+    assignment.delete()
+
+
+@transaction.atomic
+def create_person(
+    *, email: str, first_name: str = "", last_name: str = "", password: str | None = None,
+    verified: bool = True, is_superuser: bool = False,
+) -> User:
+    """Create (or return) an account whose e-mail is known to allauth."""
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email, first_name=first_name, last_name=last_name,
+            is_superuser=is_superuser, is_staff=is_superuser,
+        )  # fmt: skip
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": verified}
+    )
+    return user

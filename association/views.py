@@ -1,0 +1,203 @@
+import logging
+
+from django.contrib import messages
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView, TemplateView
+
+from association import queries, services
+from association.forms import AssociationCreateForm, AssociationProfileForm, RoleForm
+from association.mixins import AccessMixin, TenantMixin
+from association.models import AuditEntry, RoleAssignment
+from association.permissions import Access, may_manage
+
+logger = logging.getLogger(__name__)
+
+
+class AssociationListView(AccessMixin, ListView):
+    access = Access.PUBLIC
+    template_name = "association/association_list.html"
+    context_object_name = "associations"
+
+    def get_queryset(self):
+        return queries.public_associations()
+
+
+class AssociationHomeView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "association/home.html"
+
+
+class AccessibilityStatementView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "association/accessibility.html"
+
+
+class AssociationCreateView(AccessMixin, FormView):
+    access = Access.PLATFORM_ADMIN
+    template_name = "association/association_create.html"
+    form_class = AssociationCreateForm
+
+    def form_valid(self, form):
+        association = services.create_association(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("The association was created."))
+        return redirect("association:settings", association=association.slug)
+
+
+class AssociationSettingsView(TenantMixin, FormView):
+    access = Access.ADMINISTRATOR
+    template_name = "association/settings.html"
+    form_class = AssociationProfileForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.association
+        kwargs["initial"] = {"version": self.association.version}
+        return kwargs
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if data.get("logo") is None:
+            data.pop("logo")
+        # The ModelForm wrote the submitted values onto the instance; compare against the row.
+        self.association.refresh_from_db()
+        try:
+            services.update_association(
+                association=self.association,
+                actor=self.request.user,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+            )
+        except services.ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(
+                self.get_context_data(form=form, current=self.association, conflict=True)
+            )
+        messages.success(self.request, _("Saved."))
+        return redirect("association:settings", association=self.association.slug)
+
+
+class RoleListView(TenantMixin, FormView):
+    access = Access.ADMINISTRATOR
+    template_name = "association/roles.html"
+    form_class = RoleForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assignments"] = queries.role_assignments(self.association)
+        return context
+
+    def form_valid(self, form):
+        user = form.existing_user() or services.create_person(
+            email=form.cleaned_data["email"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        services.assign_role(
+            association=self.association, user=user, role=form.cleaned_data["role"],
+            actor=self.request.user,
+        )  # fmt: skip
+        messages.success(self.request, _("The role was saved."))
+        return redirect("association:roles", association=self.association.slug)
+
+
+@require_POST
+def revoke_role(request, association, pk):
+    if not may_manage(request):
+        if not request.user.is_authenticated:
+            return redirect("account_login")
+        return permission_denied(request, None)
+    assignment = get_object_or_404(RoleAssignment, pk=pk)
+    if assignment.user_id == request.user.pk:
+        messages.error(request, _("You cannot remove your own role."))
+    else:
+        services.revoke_role(assignment=assignment, actor=request.user)
+        messages.success(request, _("The role was removed."))
+    return redirect("association:roles", association=association)
+
+
+revoke_role.access = Access.ADMINISTRATOR
+
+
+class HistoryView(TenantMixin, ListView):
+    access = Access.ADMINISTRATOR
+    template_name = "association/history.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return AuditEntry.objects.filter(association=self.association).select_related("actor")
+
+
+class MyAccountView(AccessMixin, TemplateView):
+    access = Access.LOGGED_IN
+    template_name = "association/my_account.html"
+
+    def get_context_data(self, **kwargs):
+        from governance.queries import seats_of_user
+
+        context = super().get_context_data(**kwargs)
+        context["roles"] = queries.roles_of_user(self.request.user)
+        context["seats"] = seats_of_user(self.request.user)
+        return context
+
+
+@never_cache
+def healthz(request):
+    """Database and broker state for docker-compose and load balancers."""
+    state = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.warning("healthz: database unavailable", exc_info=True)
+        state["database"] = "unavailable"
+    try:
+        from config.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        logger.warning("healthz: broker unavailable", exc_info=True)
+        state["broker"] = "unavailable"
+    healthy = all(value == "ok" for value in state.values())
+    state["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+healthz.access = Access.PUBLIC
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    # No context processors: whatever failed must not fail again while we apologise.
+    from django.template import loader
+
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def theme_css(request, association):
+    """The association's colours as CSS (the CSP forbids inline styles)."""
+    from django.http import HttpResponse
+
+    current = request.association
+    css = f":root {{ --brand: {current.primary_colour}; --accent: {current.accent_colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+theme_css.access = Access.PUBLIC

@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from association import views as association_views
+
+admin.autodiscover()
+# The admin's own login would bypass allauth's rate limits and second factor.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", association_views.AssociationListView.as_view(), name="home"),
+    path("healthz", association_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("konto/", include("association.account_urls")),
+    path("<slug:association>/", include("association.urls")),
+    path("<slug:association>/medlemmar/", include("members.urls")),
+    path("<slug:association>/organ/", include("governance.urls")),
+]
+
+handler404 = "association.views.page_not_found"
+handler403 = "association.views.permission_denied"
+handler500 = "association.views.server_error"

@@ -1,0 +1,41 @@
+from datetime import date
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from association.services import record_history
+from governance.models import Body, Seat, SeatRole
+
+
+@transaction.atomic
+def create_body(*, association, actor, **fields) -> Body:
+    body = Body(association=association, **fields)
+    body.full_clean(exclude=["association"])
+    body.save()
+    record_history(association=association, actor=actor, action="created", obj=body)
+    return body
+
+
+@transaction.atomic
+def grant_seat(
+    *, body: Body, user, role: SeatRole | str, starts_on: date, ends_on: date | None, actor
+) -> Seat:
+    """Seat a person in a body; a seat carries the right to the body's non-public documents."""
+    seat = Seat(
+        association=body.association, body=body, user=user, role=SeatRole(role),
+        starts_on=starts_on, ends_on=ends_on,
+    )  # fmt: skip
+    seat.full_clean(exclude=["association"])
+    seat.save()
+    assign_perm("governance.view_body_documents", user, body)
+    record_history(association=body.association, actor=actor, action="seat_granted", obj=seat)
+    return seat
+
+
+@transaction.atomic
+def end_seat(*, seat: Seat, actor) -> None:
+    others = Seat.objects.filter(body=seat.body, user=seat.user).exclude(pk=seat.pk).exists()
+    if not others:
+        remove_perm("governance.view_body_documents", seat.user, seat.body)
+    record_history(association=seat.association, actor=actor, action="seat_ended", obj=seat)
+    seat.delete()
