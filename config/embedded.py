@@ -26,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(os.environ.get("SAMVERKA_LOCAL_DIR", BASE_DIR / ".local"))
 
 _postgres_server = None
+_redis_started_here = False
 
 
 def database_url() -> str:
@@ -134,6 +135,8 @@ def ensure_redis(*, own: bool = False) -> str:
             time.sleep(0.05)
         else:
             raise RuntimeError(f"Embedded Redis did not start; see {directory / 'redis.log'}")
+        global _redis_started_here
+        _redis_started_here = True
         if own:
             atexit.register(stop_redis)
     return f"unix://{sock}"
@@ -158,3 +161,8 @@ def celery_broker_url(redis_url: str) -> str:
     if redis_url.startswith("unix://"):
         return "redis+socket://" + redis_url.removeprefix("unix://")
     return redis_url
+
+
+def stop_redis_if_started_here() -> None:
+    if _redis_started_here:
+        stop_redis()

@@ -133,9 +133,21 @@ def smtp_server(settings):
     collector = _Collector()
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10},
+        }
+    }
     yield collector
     controller.stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A test run that had to start the embedded Redis stops it again; PostgreSQL stops
+    # itself when its last user process exits.
+    if hasattr(session.config, "workerinput"):
+        return
+    from config import embedded
+
+    embedded.stop_redis_if_started_here()

@@ -25,15 +25,23 @@ def make_user(email: str | None = None, *, password: str = PASSWORD, **fields):
         return create_person(email=email, password=password, **fields)
 
 
-def make_staff(association: Association, role: StaffRole | str, email: str | None = None):
+def make_staff(
+    association: Association, role: StaffRole | str, email: str | None = None, *, totp=True
+):
+    """A staff member; with a second factor unless ``totp=False`` (staff must have one)."""
     user = make_user(email)
     with scopes_disabled():
         assign_role(association=association, user=user, role=role, actor=None)
+    if totp:
+        give_totp(user)
     return user
 
 
-def make_platform_admin(email: str | None = None):
-    return make_user(email, is_superuser=True)
+def make_platform_admin(email: str | None = None, *, totp=True):
+    user = make_user(email, is_superuser=True)
+    if totp:
+        give_totp(user)
+    return user
 
 
 def make_body(association: Association, slug: str = "styrelse", kind: str = "board", **fields):
@@ -52,3 +60,20 @@ def make_seat(body, user=None, role: str = "member"):
         grant_seat(body=body, user=user, role=role, starts_on=date(2023, 1, 1),
                    ends_on=date(2026, 12, 31), actor=None)  # fmt: skip
     return user
+
+
+def give_totp(user) -> str:
+    """Activate a TOTP second factor through allauth's own API; returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

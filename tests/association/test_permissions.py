@@ -1,0 +1,110 @@
+"""The permission matrix: every page against every kind of visitor.
+
+Each page declares its access level in code (``access = Access.X``); this table states the
+same independently, and the test checks both that the two agree and that the page really
+behaves so. A new page fails here until it is added to the table.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from association.permissions import Access
+from association.tenancy import scopes_disabled
+from tests import factories
+from tests.urlwalk import project_pages
+
+EXPECTED = {
+    "home": Access.PUBLIC,
+    "healthz": Access.PUBLIC,
+    "my_account": Access.LOGGED_IN,
+    "association_create": Access.PLATFORM_ADMIN,
+    "association:home": Access.PUBLIC,
+    "association:theme": Access.PUBLIC,
+    "association:accessibility": Access.PUBLIC,
+    "association:settings": Access.ADMINISTRATOR,
+    "association:roles": Access.ADMINISTRATOR,
+    "association:revoke_role": Access.ADMINISTRATOR,
+    "association:history": Access.ADMINISTRATOR,
+    "governance:body_list": Access.PUBLIC,
+    "governance:body_detail": Access.PUBLIC,
+    "members:list": Access.PUBLIC,
+}
+
+VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
+
+# Which visitors each level lets in.
+ALLOWED = {
+    Access.PUBLIC: set(VISITORS),
+    Access.LOGGED_IN: set(VISITORS) - {"anonymous"},
+    Access.STAFF: {"viewer", "editor", "administrator", "platform_admin"},
+    Access.EDITOR: {"editor", "administrator", "platform_admin"},
+    Access.ADMINISTRATOR: {"administrator", "platform_admin"},
+    Access.PLATFORM_ADMIN: {"platform_admin"},
+}
+
+
+@pytest.fixture
+def world(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from association.models import Association
+
+    home = Association.objects.get(slug="norrbotten")
+    other = Association.objects.get(slug="vasternorrland")
+    people = {
+        "anonymous": None,
+        "other_association": factories.make_staff(other, "administrator"),
+        "viewer": factories.make_staff(home, "viewer"),
+        "editor": factories.make_staff(home, "editor"),
+        "administrator": factories.make_staff(home, "administrator"),
+        "platform_admin": factories.make_platform_admin(),
+    }
+    return home, people
+
+
+def values_for(page, home) -> dict:
+    """URL parameters naming the home association's own objects."""
+    from association.models import RoleAssignment
+    from governance.models import Body
+
+    values = {"association": home.slug}
+    with scopes_disabled():
+        for param in page.object_params:
+            if page.name == "association:revoke_role":
+                values[param] = (
+                    RoleAssignment.objects.filter(association=home, role="viewer").first().pk
+                )
+            elif param == "body":
+                values[param] = Body.objects.filter(association=home).first().slug
+            else:
+                raise AssertionError(f"add a value for {page.name} {param} to the matrix test")
+    for param in set(page.params) - set(values):
+        values[param] = 2025
+    return values
+
+
+def test_every_page_is_in_the_table_and_declares_the_same_access():
+    pages = {page.name: page for page in project_pages()}
+    assert set(pages) == set(EXPECTED), "pages and table differ"
+    for name, page in pages.items():
+        assert page.access == EXPECTED[name], name
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_page_matrix(client, world, visitor):
+    home, people = world
+    user = people[visitor]
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    for page in project_pages():
+        access = EXPECTED[page.name]
+        url = page.url(**values_for(page, home)) if page.params else page.url()
+        response = client.post(url) if page.post_only else client.get(url)
+        if visitor in ALLOWED[access]:
+            assert response.status_code in (200, 302), f"{visitor} {url} {response.status_code}"
+            if response.status_code == 302:
+                assert "/accounts/" not in response["Location"], f"{visitor} {url}"
+        elif user is None:
+            assert response.status_code == 302, f"{visitor} {url}"
+            assert response["Location"].startswith("/accounts/login/"), f"{visitor} {url}"
+        else:
+            assert response.status_code == 403, f"{visitor} {url} {response.status_code}"
