@@ -1,0 +1,155 @@
+"""Bad input gets a clear message and never a 500; nothing half-saved."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from association.models import Association
+from association.services import ConcurrentEditError, update_association
+from association.tenancy import scopes_disabled
+from association.validators import contrast_ratio, normalise_organisation_number
+from tests import factories
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("222000-0653", "222000-0653"), ("2220000653", "222000-0653"), ("202100-2841", "202100-2841")],
+)
+def test_valid_organisation_numbers(value, expected):
+    assert normalise_organisation_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("222000-0654", "checksum"),
+        ("202100-2842", "checksum"),
+        ("12345", "format"),
+        ("abcdef-ghij", "format"),
+        # A personal identity number passes Luhn but must never be stored.
+        ("811218-9876", "personal_number"),
+    ],
+)
+def test_invalid_organisation_numbers_say_why(value, code):
+    with pytest.raises(ValidationError) as error:
+        normalise_organisation_number(value)
+    assert error.value.code == code
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert round(contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54
+
+
+def settings_form_data(association, **changes):
+    data = {
+        "name": association.name, "short_name": association.short_name,
+        "organisation_number": association.organisation_number,
+        "legal_form": "", "vision": "", "mission": "", "business_idea": "",
+        "street_address": "", "postal_code": "", "city": "", "phone": "", "email": "",
+        "website": "", "primary_colour": "#1f4e79", "accent_colour": "#7a3e00",
+        "version": association.version,
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_invalid_organisation_number_in_settings_shows_the_reason(client, association):
+    client.force_login(factories.make_staff(association, "administrator"))
+    response = client.post(
+        "/norrbotten/installningar/", settings_form_data(association, organisation_number="222000-0654")
+    )
+    assert response.status_code == 200
+    assert "check digit" in response.text or "kontrollsiffra" in response.text
+    association.refresh_from_db()
+    assert association.organisation_number == ""
+
+
+def test_low_contrast_colour_is_refused(client, association):
+    client.force_login(factories.make_staff(association, "administrator"))
+    response = client.post(
+        "/norrbotten/installningar/", settings_form_data(association, primary_colour="#ffff00")
+    )
+    assert response.status_code == 200
+    association.refresh_from_db()
+    assert association.primary_colour == "#1f4e79"
+
+
+def test_settings_save_and_history(client, association):
+    admin = factories.make_staff(association, "administrator")
+    client.force_login(admin)
+    response = client.post(
+        "/norrbotten/installningar/",
+        settings_form_data(association, organisation_number="2220000653", city="Luleå"),
+    )
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert association.organisation_number == "222000-0653"
+    assert association.version == 2
+    history = client.get("/norrbotten/historik/")
+    assert "Luleå" in history.text
+
+
+def test_concurrent_edit_is_detected_not_overwritten(client, association):
+    admin = factories.make_staff(association, "administrator")
+    client.force_login(admin)
+    stale = settings_form_data(association, city="Boden")
+    with scopes_disabled():
+        update_association(
+            association=association, actor=admin, expected_version=association.version,
+            data={"city": "Kiruna"},
+        )  # fmt: skip
+    response = client.post("/norrbotten/installningar/", stale)
+    assert response.status_code == 200
+    assert "Kiruna" in response.text  # the current value is shown next to the form
+    association.refresh_from_db()
+    assert association.city == "Kiruna"
+    with scopes_disabled(), pytest.raises(ConcurrentEditError):
+        update_association(association=association, actor=admin, expected_version=1, data={})
+
+
+def test_too_long_and_reserved_slugs_are_refused(client, db):
+    client.force_login(factories.make_platform_admin())
+    response = client.post("/konto/nytt-forbund/", {"name": "Nytt förbund", "slug": "x" * 41})
+    assert response.status_code == 200
+    assert "40" in response.text
+    response = client.post("/konto/nytt-forbund/", {"name": "Nytt förbund", "slug": "admin"})
+    assert response.status_code == 200
+    assert not Association.objects.filter(slug="admin").exists()
+    response = client.post(
+        "/konto/nytt-forbund/", {"name": "Nytt förbund", "slug": "nytt", "organisation_number": "1"}
+    )
+    assert response.status_code == 200
+    assert not Association.objects.filter(slug="nytt").exists()
+    response = client.post("/konto/nytt-forbund/", {"name": "Nytt förbund", "slug": "nytt"})
+    assert response.status_code == 302
+    assert Association.objects.filter(slug="nytt").exists()
+
+
+def test_bad_login_gets_a_message(client, db):
+    factories.make_user("person@example.org")
+    response = client.post(
+        "/accounts/login/", {"login": "person@example.org", "password": "wrong password"}
+    )
+    assert response.status_code == 200
+    assert "person@example.org" in response.text  # the form comes back filled in
+    assert response.context["form"].errors
+
+
+def test_disabled_account_cannot_log_in(client, db):
+    user = factories.make_user("disabled@example.org")
+    user.is_active = False
+    user.save()
+    response = client.post(
+        "/accounts/login/", {"login": "disabled@example.org", "password": factories.PASSWORD}
+    )
+    assert response.status_code in (200, 302)
+    assert "_auth_user_id" not in client.session
+    if response.status_code == 302:
+        assert "inactive" in response["Location"]
+
+
+def test_garbage_everywhere_never_500s(client, association):
+    client.force_login(factories.make_staff(association, "administrator"))
+    for url in ["/norrbotten/installningar/", "/norrbotten/roller/", "/konto/nytt-forbund/"]:
+        response = client.post(url, {"version": "not a number", "email": "x" * 500, "role": "god"})
+        assert response.status_code in (200, 403), url
