@@ -1,0 +1,92 @@
+"""Benchmarks: response time and query count of the main pages, on the demo data.
+
+    python3 dev.py bench [--requests N]
+
+Runs against a throw-away database on the same embedded PostgreSQL (or DATABASE_URL's
+server), never the one you work in. Results are printed and written to bench/results/.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("REQUIRE_MFA_FOR_STAFF", "0")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = [
+    "/",
+    "/norrbotten/",
+    "/norrbotten/organ/",
+    "/norrbotten/organ/styrelse/",
+    "/norrbotten/medlemmar/",
+    "/umearegionen/medlemmar/",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    # Its own database name, so it never collides with the test suite's reused one.
+    connection.settings_dict["TEST"]["NAME"] = "samverka_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        from django.test import Client
+
+        client = Client()
+        rows = []
+        for url in PAGES:
+            client.get(url)  # warm caches and templates
+            timings = []
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            tracemalloc.start()
+            for _ in range(args.requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            rows.append(
+                {
+                    "url": url,
+                    "status": response.status_code,
+                    "queries": len(queries),
+                    "median_ms": round(statistics.median(timings), 2),
+                    "p95_ms": round(sorted(timings)[int(len(timings) * 0.95) - 1], 2),
+                    "peak_kib": round(peak / 1024, 1),
+                }
+            )
+        print(f"{'page':32} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'peak KiB':>9}")
+        for row in rows:
+            print(
+                f"{row['url']:32} {row['status']:>6} {row['queries']:>7} "
+                f"{row['median_ms']:>10} {row['p95_ms']:>8} {row['peak_kib']:>9}"
+            )
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "pages.json").write_text(json.dumps(rows, indent=2))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
