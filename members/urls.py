@@ -6,4 +6,19 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("ny/", views.MembershipCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.MembershipDetailView.as_view(), name="detail"),
+    path("<int:pk>/andra/", views.MembershipUpdateView.as_view(), name="update"),
+    path("avgifter/", views.FeeScheduleView.as_view(), name="fees"),
+    path(
+        "avgifter/<int:year>.<str:format>",
+        views.FeeScheduleExportView.as_view(),
+        name="fees_export",
+    ),
+    path("avgiftsregler/", views.FeeRuleListView.as_view(), name="fee_rules"),
+    path("avgiftsregler/ny/", views.FeeRuleCreateView.as_view(), name="fee_rule_create"),
+    path("avgiftsregler/<int:pk>/", views.FeeRuleUpdateView.as_view(), name="fee_rule_update"),
+    path("import/", views.FigureImportView.as_view(), name="import"),
+    path("import/<int:pk>/", views.FigureImportPreviewView.as_view(), name="import_preview"),
+    path("kommuner/", views.RegisterView.as_view(), name="register"),
 ]

@@ -1,9 +1,331 @@
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
 
 from association.mixins import TenantMixin
-from association.permissions import Access
+from association.permissions import Access, may_view_internal
+from members import charts, exports, queries, services
+from members.forms import FeeRuleForm, FigureImportForm, MembershipForm, YearForm
+from members.models import FigureKind
+
+# How many fee years the "total over the years" chart shows at most.
+MAX_CHART_YEARS = 12
+
+
+def _year(request) -> int:
+    return YearForm(request.GET).year_or_default()
 
 
 class MemberListView(TenantMixin, TemplateView):
+    """Public: the year's members with population and fee; staff also see dates and contacts."""
+
     access = Access.PUBLIC
     template_name = "members/member_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        schedule = services.fee_schedule(association=self.association, year=year)
+        context.update(
+            year=year,
+            schedule=schedule,
+            year_form=YearForm(initial={"year": year}),
+            population_chart=charts.horizontal_bars(
+                [
+                    (row.municipality.name, row.population.population if row.population else None)
+                    for row in schedule.rows
+                ]
+            ),
+            fee_chart=charts.horizontal_bars(
+                [(row.municipality.name, row.fee) for row in schedule.rows]
+            ),
+        )
+        if may_view_internal(self.request):
+            context["all_memberships"] = queries.memberships(self.association)
+        return context
+
+
+class MembershipDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "members/membership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = queries.membership(self.association, self.kwargs["pk"]).first()
+        if membership is None:
+            raise Http404
+        this_year = timezone.localdate().year
+        last = min(membership.left_on.year if membership.left_on else this_year + 1, this_year + 1)
+        years = list(range(max(membership.joined_on.year, last - 7), last + 1))
+        schedules = services.fee_schedules(association=self.association, years=years)
+        context.update(
+            membership=membership,
+            yearly=[
+                (
+                    year,
+                    next(
+                        (r for r in schedules[year].rows if r.membership.pk == membership.pk), None
+                    ),
+                )
+                for year in reversed(years)
+            ],
+            changes=queries.figure_history(membership.municipality_id)[:30],
+        )
+        return context
+
+
+class _VersionedFormView(TenantMixin, FormView):
+    """Create or edit with the version check that catches a concurrent save."""
+
+    access = Access.EDITOR
+    instance = None
+
+    def get_instance(self):
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.instance = self.get_instance()
+        if self.instance is not None:
+            kwargs["instance"] = self.instance
+            kwargs["initial"] = {"version": self.instance.version}
+        return kwargs
+
+    def form_valid(self, form):
+        data = {
+            name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data
+        }
+        try:
+            if self.instance is None:
+                obj = self.create(data)
+            else:
+                self.instance.refresh_from_db()
+                obj = self.update(self.instance, form.cleaned_data.get("version") or 0, data)
+        except services.ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(
+                self.get_context_data(form=form, current=self.instance, conflict=True)
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url_for(obj))
+
+
+class MembershipCreateView(_VersionedFormView):
+    template_name = "members/membership_form.html"
+    form_class = MembershipForm
+
+    def create(self, data):
+        return services.create_membership(
+            association=self.association, actor=self.request.user, **data
+        )
+
+    def success_url_for(self, obj):
+        return reverse(
+            "members:detail", kwargs={"association": self.association.slug, "pk": obj.pk}
+        )
+
+
+class MembershipUpdateView(_VersionedFormView):
+    template_name = "members/membership_form.html"
+    form_class = MembershipForm
+
+    def get_instance(self):
+        membership = queries.membership(self.association, self.kwargs["pk"]).first()
+        if membership is None:
+            raise Http404
+        return membership
+
+    def update(self, instance, version, data):
+        data.pop("municipality", None)
+        return services.update_membership(
+            membership=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return reverse(
+            "members:detail", kwargs={"association": self.association.slug, "pk": obj.pk}
+        )
+
+
+class FeeRuleListView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "members/fee_rule_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rules"] = queries.fee_rules(self.association)
+        return context
+
+
+class FeeRuleCreateView(_VersionedFormView):
+    template_name = "members/fee_rule_form.html"
+    form_class = FeeRuleForm
+
+    def create(self, data):
+        return services.create_fee_rule(
+            association=self.association, actor=self.request.user, **data
+        )
+
+    def success_url_for(self, obj):
+        return reverse("members:fee_rules", kwargs={"association": self.association.slug})
+
+
+class FeeRuleUpdateView(_VersionedFormView):
+    template_name = "members/fee_rule_form.html"
+    form_class = FeeRuleForm
+
+    def get_instance(self):
+        rule = queries.fee_rule(self.association, self.kwargs["pk"]).first()
+        if rule is None:
+            raise Http404
+        return rule
+
+    def update(self, instance, version, data):
+        return services.update_fee_rule(
+            rule=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return reverse("members:fee_rules", kwargs={"association": self.association.slug})
+
+
+class FeeScheduleView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "members/fee_schedule.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        rules = list(queries.fee_rules(self.association))
+        years = _chart_years(rules, year)
+        schedules = services.fee_schedules(association=self.association, years=years)
+        schedule = schedules[year]
+        context.update(
+            year=year,
+            schedule=schedule,
+            year_form=YearForm(initial={"year": year}),
+            totals=[(y, schedules[y]) for y in years],
+            totals_chart=charts.horizontal_bars(
+                [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
+            ),
+            fee_chart=charts.horizontal_bars(
+                [(row.municipality.name, row.fee) for row in schedule.rows]
+            ),
+        )
+        return context
+
+
+def _chart_years(rules, year: int) -> list[int]:
+    first = min([rule.first_year for rule in rules] + [year])
+    last = max([rule.last_year or year for rule in rules] + [year])
+    first = max(first, last - MAX_CHART_YEARS + 1)
+    years = set(range(first, last + 1)) | {year}
+    return sorted(years)
+
+
+class FeeScheduleExportView(TenantMixin, TemplateView):
+    access = Access.STAFF
+
+    def get(self, request, *args, **kwargs):
+        year = self.kwargs["year"]
+        if not 1990 <= year <= 2200 or self.kwargs["format"] not in ("csv", "xlsx"):
+            raise Http404
+        schedule = services.fee_schedule(association=self.association, year=year)
+        name = f"{self.association.slug}-medlemsavgifter-{year}"
+        if self.kwargs["format"] == "xlsx":
+            return exports.xlsx_response(schedule, self.association, f"{name}.xlsx")
+        return exports.csv_response(schedule, self.association, f"{name}.csv")
+
+
+class FigureImportView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "members/figure_import.html"
+    form_class = FigureImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["bad_rows"] = form.parsed.errors if form.parsed else []
+        context["imports"] = queries.recent_imports(self.association)
+        context["national_figures"] = queries.national_figures_all()
+        return context
+
+    def form_valid(self, form):
+        figure_import = services.stage_figure_import(
+            association=self.association, actor=self.request.user,
+            kind=form.cleaned_data["kind"], file_name=form.cleaned_data["file"].name,
+            source=form.cleaned_data["source"], rows=form.parsed.rows,
+        )  # fmt: skip
+        return redirect(
+            "members:import_preview", association=self.association.slug, pk=figure_import.pk
+        )
+
+
+class FigureImportPreviewView(TenantMixin, TemplateView):
+    access = Access.EDITOR
+    template_name = "members/figure_import_preview.html"
+
+    def get_import(self):
+        figure_import = queries.figure_import(self.association, self.kwargs["pk"]).first()
+        if figure_import is None:
+            raise Http404
+        return figure_import
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figure_import = self.get_import()
+        preview = queries.import_preview(figure_import)
+        context.update(
+            figure_import=figure_import,
+            preview=preview,
+            counts={
+                status: sum(1 for row in preview if row["status"] == status)
+                for status in ("new", "changed", "unchanged")
+            },
+            is_population=figure_import.kind == FigureKind.POPULATION,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        figure_import = self.get_import()
+        try:
+            if request.POST.get("action") == "confirm":
+                counts = services.apply_figure_import(
+                    figure_import=figure_import, actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                    % counts,
+                )
+            else:
+                services.discard_figure_import(figure_import=figure_import, actor=request.user)
+                messages.success(request, _("The import was discarded; nothing changed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("members:import", association=self.association.slug)
+
+
+class RegisterView(TenantMixin, TemplateView):
+    """The national register, read-only: 21 counties and 290 municipalities."""
+
+    access = Access.PUBLIC
+    template_name = "members/register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipalities"] = queries.municipalities()
+        context["counties"] = queries.counties()
+        return context

@@ -1,0 +1,107 @@
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members import imports, queries
+from members.models import FeeRule, FigureKind, Membership
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class YearForm(forms.Form):
+    """The ?year= of the member and fee pages; anything unreadable falls back to this year."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200, required=False)
+
+    def year_or_default(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+
+class MembershipForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "municipality", "joined_on", "left_on", "chair_name", "chief_executive_name", "notes",
+        ]  # fmt: skip
+        widgets = {"joined_on": DATE_WIDGET, "left_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = queries.municipalities()
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.code})"
+        if self.instance.pk:
+            # A membership belongs to its municipality; a different one is a new membership.
+            self.fields["municipality"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined and left and left < joined:
+            self.add_error("left_on", _("The membership cannot end before it starts."))
+        return cleaned
+
+
+class FeeRuleForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FeeRule
+        fields = [
+            "name", "first_year", "last_year", "basis", "rate", "cap_per_mille",
+            "base_year_offset", "rounding", "pro_rata", "notes",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", _("The last year cannot come before the first."))
+        return cleaned
+
+
+class FigureImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Figures"), choices=FigureKind.choices)
+    source = forms.CharField(
+        label=_("Source"), max_length=200, initial="SCB",
+        help_text=_("e.g. “SCB, Folkmängd 31 december 2024”"),
+    )  # fmt: skip
+    file = forms.FileField(
+        label=_("CSV file from SCB"),
+        help_text=_("Semicolon-separated, at most 5 MB; municipality code in the first column."),
+    )
+
+    parsed: imports.ParsedFile | None = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
+            raise forms.ValidationError(_("Choose a CSV file (.csv or .txt)."))
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(_("The file may be at most 5 MB."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is None or kind is None:
+            return cleaned
+        upload.seek(0)
+        content = upload.read(imports.MAX_BYTES + 1)
+        self.parsed = imports.parse_figures(
+            content, kind=kind, municipality_codes=queries.municipality_codes()
+        )
+        if self.parsed.errors:
+            raise forms.ValidationError(
+                _(
+                    "The file has %(count)s bad rows; nothing was imported. "
+                    "Correct them and upload the file again."
+                ),
+                params={"count": len(self.parsed.errors)},
+            )
+        return cleaned

@@ -1,0 +1,198 @@
+"""Reading SCB's published CSV files: population by municipality, average tax capacity.
+
+SCB's files are semicolon-separated with decimal commas and spaces as thousands separators,
+come in UTF-8 or Windows-1252, and put the region in the first column, either as a bare code
+("2580") or code and name ("2580 Luleå"). Two shapes are accepted:
+
+* wide: a header of years, one column per year (``region;2022;2023``), as SCB's table
+  export gives it;
+* long: a column named "år"/"year" and the value in the last column
+  (``kommunkod;kommun;år;folkmängd``).
+
+Every bad row is reported with its line number and reason; a file with any bad row imports
+nothing.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import FIRST_FIGURE_YEAR, FigureKind
+
+MAX_BYTES = 5 * 1024 * 1024
+NATIONAL_CODES = {"00", "0000", "riket"}
+YEAR_HEADERS = {"år", "ar", "year", "årtal"}
+_CODE = re.compile(r"^\s*'?(\d{2,4})(?:\s|$)")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    ignored: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(content: bytes) -> str:
+    if b"\x00" in content:
+        raise ValueError(_("The file is not a text file."))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # SCB's "ANSI" export; cp1252 maps every byte the files use, including å, ä and ö.
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise ValueError(_("The file's character encoding is not readable.")) from error
+
+
+def parse_year(text: str) -> int | None:
+    """A figure year that can exist: four digits, from 1968 up to the current year."""
+    text = text.strip().strip('"')
+    if not re.fullmatch(r"\d{4}", text):
+        return None
+    year = int(text)
+    if year < FIRST_FIGURE_YEAR or year > timezone.localdate().year:
+        return None
+    return year
+
+
+def parse_number(text: str) -> Decimal | None:
+    cleaned = _SPACES.sub("", text.strip().strip('"')).replace(",", ".")
+    if not cleaned or not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def parse_figures(content: bytes, *, kind: str, municipality_codes: set[str]) -> ParsedFile:
+    result = ParsedFile()
+    try:
+        text = decode(content)
+    except ValueError as error:
+        result.errors.append((0, str(error)))
+        return result
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    header_index = next((i for i, row in enumerate(lines) if any(c.strip() for c in row)), None)
+    if header_index is None:
+        result.errors.append((0, _("The file is empty.")))
+        return result
+    header = [cell.strip().strip('"').lower() for cell in lines[header_index]]
+    if len(header) < 2:
+        result.errors.append((header_index + 1, _("The file must be separated by semicolons (;).")))
+        return result
+
+    year_column = next((i for i, name in enumerate(header) if name in YEAR_HEADERS), None)
+    if year_column is not None:
+        columns = None
+    else:
+        columns = {}
+        for index, name in enumerate(header[1:], start=1):
+            if not re.search(r"\d", name):
+                continue  # a label column such as "kommun"
+            year = parse_year(name)
+            if year is None:
+                result.errors.append(
+                    (header_index + 1, _("Column “%(name)s”: the year %(name)s does not exist.")
+                     % {"name": lines[header_index][index].strip()})
+                )  # fmt: skip
+            else:
+                columns[index] = year
+        if not columns and not result.errors:
+            result.errors.append((header_index + 1, _("The header names no year columns.")))
+        if result.errors:
+            return result
+
+    seen: dict[tuple[str, int], int] = {}
+    for index in range(header_index + 1, len(lines)):
+        line_number = index + 1
+        cells = lines[index]
+        if not any(cell.strip() for cell in cells):
+            continue
+        code = _region_code(cells[0])
+        if kind == FigureKind.TAX_CAPACITY:
+            if code in NATIONAL_CODES:
+                code = "00"
+            elif code in municipality_codes:
+                # SCB's table lists every municipality too; only the national average is used.
+                result.ignored += 1
+                continue
+            else:
+                result.errors.append((line_number, _unknown_code(cells[0])))
+                continue
+        elif code not in municipality_codes:
+            result.errors.append((line_number, _unknown_code(cells[0])))
+            continue
+
+        if columns is None:
+            if len(cells) <= year_column or len(cells) < len(header):
+                result.errors.append((line_number, _("The row has too few columns.")))
+                continue
+            year = parse_year(cells[year_column])
+            if year is None:
+                result.errors.append(
+                    (line_number, _("The year “%(year)s” does not exist.")
+                     % {"year": cells[year_column].strip()})
+                )  # fmt: skip
+                continue
+            values = [(year, cells[len(header) - 1])]
+        else:
+            if len(cells) < len(header):
+                result.errors.append((line_number, _("The row has too few columns.")))
+                continue
+            values = [(year, cells[column]) for column, year in columns.items()]
+
+        for year, raw in values:
+            message = _check_value(raw, kind)
+            if message:
+                result.errors.append((line_number, message))
+                continue
+            if (code, year) in seen:
+                result.errors.append(
+                    (line_number, _("%(code)s %(year)s appears already on line %(line)s.")
+                     % {"code": code, "year": year, "line": seen[(code, year)]})
+                )  # fmt: skip
+                continue
+            seen[(code, year)] = line_number
+            result.rows.append(
+                {"line": line_number, "code": code, "year": year, "value": str(parse_number(raw))}
+            )
+    if not result.rows and not result.errors:
+        result.errors.append((0, _("The file contains no figures to import.")))
+    return result
+
+
+def _region_code(cell: str) -> str:
+    text = cell.strip().strip('"')
+    if text.lower() == "riket":
+        return "riket"
+    match = _CODE.match(text)
+    return match.group(1) if match else text
+
+
+def _unknown_code(cell: str) -> str:
+    return _("Unknown municipality code “%(code)s”.") % {"code": cell.strip()[:40]}
+
+
+def _check_value(raw: str, kind: str) -> str | None:
+    value = parse_number(raw)
+    if value is None:
+        return _("The value “%(value)s” is not a number.") % {"value": raw.strip()[:40]}
+    if value < 0:
+        return _("The value %(value)s is negative.") % {"value": raw.strip()}
+    if kind == FigureKind.POPULATION and value != value.to_integral_value():
+        return _("The population %(value)s is not a whole number.") % {"value": raw.strip()}
+    if value >= Decimal("1e11"):
+        return _("The value %(value)s is too large.") % {"value": raw.strip()[:40]}
+    return None
