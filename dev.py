@@ -131,12 +131,15 @@ def up() -> None:
     finally:
         for child in children.values():
             if child.poll() is None:
-                child.terminate()
+                # SIGINT lets runserver and Celery exit normally, running their exit
+                # handlers (which release the embedded PostgreSQL).
+                child.send_signal(signal.SIGINT)
         for child in children.values():
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+        embedded.release_postgres()
         say("Stopped")
 
 

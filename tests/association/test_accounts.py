@@ -1,0 +1,55 @@
+"""Accounts: e-mail login, rate limits on the real cache, one person in several associations."""
+
+from association.tenancy import scopes_disabled
+from tests import factories
+
+
+def test_login_by_email(client, db):
+    factories.make_user("anna@example.org")
+    response = client.post(
+        "/accounts/login/", {"login": "anna@example.org", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_failed_logins_are_rate_limited_per_account(client, db):
+    factories.make_user("target@example.org")
+    for _ in range(5):
+        response = client.post(
+            "/accounts/login/", {"login": "target@example.org", "password": "wrong"}
+        )
+        assert response.status_code == 200
+    # Even the right password is refused while the limit holds: the counter lives in Redis.
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.org", "password": factories.PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+
+
+def test_one_account_can_hold_roles_in_two_associations(client, db):
+    first = factories.make_association("forsta")
+    second = factories.make_association("andra")
+    person = factories.make_staff(first, "editor")
+    with scopes_disabled():
+        from association.services import assign_role
+
+        assign_role(association=second, user=person, role="viewer", actor=None)
+    client.force_login(person)
+    page = client.get("/konto/")
+    assert "Förbund forsta" in page.text and "Förbund andra" in page.text
+    assert client.get("/andra/historik/").status_code == 403  # viewer, not administrator
+
+
+def test_signup_is_closed(client, db):
+    response = client.get("/accounts/signup/")
+    assert response.status_code in (200, 403)
+    assert "password1" not in response.text
+
+
+def test_admin_login_goes_through_allauth(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
