@@ -30,7 +30,9 @@ def with_second_factor(user):
     """Staff must hold a second factor (REQUIRE_MFA_FOR_STAFF is on in tests)."""
     from allauth.mfa.models import Authenticator
 
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
     return user
 
 
