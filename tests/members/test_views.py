@@ -165,8 +165,10 @@ def test_bad_input_never_500(setup, association, login):
 
 def test_fee_rule_create_refuses_overlap_and_edit_detects_conflict(setup, association, login):
     http = login(with_second_factor(factories.make_staff(association, "editor")))
-    data = {"name": "Ny", "first_year": 2025, "last_year": 2027, "basis": "tax_base",
-            "rate": "0.30", "base_year_offset": "-1", "rounding": "krona", "pro_rata": "on"}  # fmt: skip
+    data = {
+        "name": "Ny", "first_year": 2025, "last_year": 2027, "basis": "tax_base",
+        "rate": "0.30", "base_year_offset": "-1", "rounding": "krona", "pro_rata": "on",
+    }  # fmt: skip
     response = http.post(f"{BASE}avgiftsregler/ny/", data)
     assert response.status_code == 200
     assert "Another fee rule" in response.text
@@ -200,7 +202,7 @@ def test_fee_page_flags_missing_and_exports(setup, association, login):
     from openpyxl import load_workbook
 
     sheet = load_workbook(BytesIO(xlsx.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
     assert values[1][0] == "Kommunkod" or values[1][0] == "Municipality code"
     assert any(row[1] == "Upplands Väsby" and row[9] is None for row in values[2:])
     assert values[-1][9] == 4 * 890800
