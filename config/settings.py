@@ -104,7 +104,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "samverka-test" if TESTING else "samverka"),
+        # The broker shares this Redis; tests use their own prefix per run and delete only
+        # their own keys (never FLUSHDB, which would also drop Celery's queues).
+        "KEY_PREFIX": os.environ.get(
+            "CACHE_KEY_PREFIX", f"samverka-test-{os.getpid()}" if TESTING else "samverka"
+        ),
     }
 }
 

@@ -27,7 +27,10 @@ def _fresh_cache():
     """Rate limits and other cache state must not leak between tests."""
     from django.core.cache import cache
 
-    cache.clear()
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
     yield
 
 
