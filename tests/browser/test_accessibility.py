@@ -1,0 +1,41 @@
+"""axe-core (WCAG 2.1 A/AA) on the public pages, keyboard access and small screens."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def public_paths(site) -> list[str]:
+    paths = ["/", "/accounts/login/"]
+    for association, body in ((site.first, site.first_body), (site.second, site.second_body)):
+        slug = association.slug
+        paths += [
+            f"/{slug}/",
+            f"/{slug}/organ/",
+            f"/{slug}/organ/{body.slug}/",
+            f"/{slug}/medlemmar/",
+            f"/{slug}/tillganglighet/",
+        ]
+    return paths
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = []
+    for path in public_paths(site):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        expect(page.locator("main h1")).to_be_visible()
+        report = check_accessibility(page)
+        if report:
+            problems.append(report)
+        # Nothing may spill sideways on a phone (WCAG 1.4.10 Reflow).
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems.append(f"{path}: scrolls sideways by {overflow}px at {width}px wide")
+    assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
