@@ -92,3 +92,22 @@ def test_unknown_association_is_404_like_any_missing_page(client, db):
                 values[p] = "x"
         response = client.post(page.url(**values)) if page.post_only else client.get(page.url(**values))
         assert response.status_code == 404, page.name
+
+
+def test_another_associations_object_looks_exactly_like_a_missing_one(client, demo_data):
+    """Same status, same page: nothing tells a visitor the object exists elsewhere."""
+    from governance.models import Body
+
+    with scopes_disabled():
+        foreign = Body.objects.filter(association__slug="umearegionen").first()
+    assert foreign.slug not in {"styrelse"}
+    other = client.get(f"/norrbotten/organ/{foreign.slug}/")
+    missing = client.get("/norrbotten/organ/finns-inte-alls/")
+    assert other.status_code == missing.status_code == 404
+    import re
+
+    def without_csrf_token(html: bytes) -> bytes:
+        # The language form's CSRF token is masked differently on every response.
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+    assert without_csrf_token(other.content) == without_csrf_token(missing.content)
