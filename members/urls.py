@@ -11,9 +11,14 @@ urlpatterns = [
     path("<int:pk>/andra/", views.MembershipUpdateView.as_view(), name="update"),
     path("avgifter/", views.FeeScheduleView.as_view(), name="fees"),
     path(
-        "avgifter/<int:year>.<str:format>",
-        views.FeeScheduleExportView.as_view(),
-        name="fees_export",
+        "avgifter/<int:year>.csv",
+        views.FeeScheduleExportView.as_view(format="csv"),
+        name="fees_csv",
+    ),
+    path(
+        "avgifter/<int:year>.xlsx",
+        views.FeeScheduleExportView.as_view(format="xlsx"),
+        name="fees_xlsx",
     ),
     path("avgiftsregler/", views.FeeRuleListView.as_view(), name="fee_rules"),
     path("avgiftsregler/ny/", views.FeeRuleCreateView.as_view(), name="fee_rule_create"),

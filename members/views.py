@@ -237,14 +237,15 @@ def _chart_years(rules, year: int) -> list[int]:
 
 class FeeScheduleExportView(TenantMixin, TemplateView):
     access = Access.STAFF
+    format = "csv"
 
     def get(self, request, *args, **kwargs):
         year = self.kwargs["year"]
-        if not 1990 <= year <= 2200 or self.kwargs["format"] not in ("csv", "xlsx"):
+        if not 1990 <= year <= 2200:
             raise Http404
         schedule = services.fee_schedule(association=self.association, year=year)
         name = f"{self.association.slug}-medlemsavgifter-{year}"
-        if self.kwargs["format"] == "xlsx":
+        if self.format == "xlsx":
             return exports.xlsx_response(schedule, self.association, f"{name}.xlsx")
         return exports.csv_response(schedule, self.association, f"{name}.csv")
 

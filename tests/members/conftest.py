@@ -13,6 +13,16 @@ NORRBOTTEN_CODES = ["2505", "2506", "2510", "2513", "2514", "2518", "2521", "252
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English msgids, whatever catalogues exist for Swedish."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _register(request):
     """The data migration loads the register; a transactional test elsewhere may have flushed
     it, so put it back from the same shipped CSV files."""
