@@ -101,8 +101,10 @@ def test_another_associations_object_looks_exactly_like_a_missing_one(client, de
     with scopes_disabled():
         foreign = Body.objects.filter(association__slug="umearegionen").first()
     assert foreign.slug not in {"styrelse"}
-    other = client.get(f"/norrbotten/organ/{foreign.slug}/")
-    missing = client.get("/norrbotten/organ/finns-inte-alls/")
+    other_url = f"/norrbotten/organ/{foreign.slug}/"
+    missing_url = "/norrbotten/organ/finns-inte-alls/"
+    other = client.get(other_url)
+    missing = client.get(missing_url)
     assert other.status_code == missing.status_code == 404
     import re
 
@@ -110,4 +112,7 @@ def test_another_associations_object_looks_exactly_like_a_missing_one(client, de
         # The language form's CSRF token is masked differently on every response.
         return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
 
-    assert without_csrf_token(other.content) == without_csrf_token(missing.content)
+    # The page links back to its own address (language switch, login); that differs by design.
+    other_html = without_csrf_token(other.content).replace(other_url.encode(), b"URL")
+    missing_html = without_csrf_token(missing.content).replace(missing_url.encode(), b"URL")
+    assert other_html.replace(b"%2F", b"/") == missing_html.replace(b"%2F", b"/")
