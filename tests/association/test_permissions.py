@@ -28,6 +28,18 @@ EXPECTED = {
     "governance:body_list": Access.PUBLIC,
     "governance:body_detail": Access.PUBLIC,
     "members:list": Access.PUBLIC,
+    "members:register": Access.PUBLIC,
+    "members:detail": Access.STAFF,
+    "members:fees": Access.STAFF,
+    "members:fees_csv": Access.STAFF,
+    "members:fees_xlsx": Access.STAFF,
+    "members:fee_rules": Access.STAFF,
+    "members:create": Access.EDITOR,
+    "members:update": Access.EDITOR,
+    "members:fee_rule_create": Access.EDITOR,
+    "members:fee_rule_update": Access.EDITOR,
+    "members:import": Access.EDITOR,
+    "members:import_preview": Access.EDITOR,
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -65,6 +77,8 @@ def values_for(page, home) -> dict:
     """URL parameters naming the home association's own objects."""
     from association.models import RoleAssignment
     from governance.models import Body
+    from members.models import FeeRule, Membership
+    from members.services import stage_figure_import
 
     values = {"association": home.slug}
     with scopes_disabled():
@@ -73,6 +87,15 @@ def values_for(page, home) -> dict:
                 values[param] = (
                     RoleAssignment.objects.filter(association=home, role="viewer").first().pk
                 )
+            elif page.name in {"members:detail", "members:update"}:
+                values[param] = Membership.objects.filter(association=home).first().pk
+            elif page.name == "members:fee_rule_update":
+                values[param] = FeeRule.objects.filter(association=home).first().pk
+            elif page.name == "members:import_preview":
+                values[param] = stage_figure_import(
+                    association=home, actor=None, kind="population", file_name="scb.csv",
+                    source="SCB", rows=[{"code": "2580", "year": 2025, "value": "80000"}],
+                ).pk  # fmt: skip
             elif param == "body":
                 values[param] = Body.objects.filter(association=home).first().slug
             else:
