@@ -9,6 +9,7 @@ database while the browser runs; ``page`` depends on ``site`` so that pytest can
 the other way. DJANGO_ALLOW_ASYNC_UNSAFE is not needed and not set.
 """
 
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Site:
     staff: object
     totp_secret: str
     password: str
+    newcomer: object
 
 
 @pytest.fixture
@@ -78,7 +80,9 @@ def site(transactional_db):
     staff = factories.make_staff(first, "administrator", "handlaggare@example.org", totp=False)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
-    return Site(first, second, first_body, second_body, staff, secret, factories.PASSWORD)
+    # Staff without a second factor yet: REQUIRE_MFA_FOR_STAFF sends them to set one up.
+    newcomer = factories.make_staff(second, "editor", "ny@example.org", totp=False)
+    return Site(first, second, first_body, second_body, staff, secret, factories.PASSWORD, newcomer)
 
 
 def totp_code(secret: str) -> str:
@@ -96,6 +100,27 @@ def totp_code(secret: str) -> str:
     if remaining < 5:
         time.sleep(remaining + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def submit_password(page, email: str, password: str) -> None:
+    """Fill in and send the real login form (the page must be on /accounts/login/)."""
+    main = page.locator("main")
+    main.get_by_label("E-post").fill(email)
+    main.get_by_label("Lösenord").fill(password)
+    main.get_by_role("button", name="Logga in").click()
+
+
+def log_in_with_totp(page, site) -> None:
+    """The staff member's whole login: password, then the authenticator code."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    submit_password(page, site.staff.email, site.password)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    main = page.locator("main")
+    main.get_by_label("Kod").fill(totp_code(site.totp_secret))
+    main.get_by_role("button", name="Logga in").click()
+    expect(page.locator("header").get_by_role("button", name="Logga ut")).to_be_visible()
 
 
 @pytest.fixture

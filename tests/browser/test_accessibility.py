@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in_with_totp
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -20,11 +22,23 @@ def public_paths(site) -> list[str]:
     return paths
 
 
-@pytest.mark.parametrize("width", [1280, 375])
-def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
+def staff_paths(site) -> list[str]:
+    slug = site.first.slug
+    return [
+        "/konto/",
+        f"/{slug}/installningar/",
+        f"/{slug}/roller/",
+        f"/{slug}/historik/",
+        "/accounts/2fa/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+    ]
+
+
+def check_pages(page, check_accessibility, paths, width) -> list[str]:
     page.set_viewport_size({"width": width, "height": 900})
     problems = []
-    for path in public_paths(site):
+    for path in paths:
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         expect(page.locator("main h1")).to_be_visible()
@@ -37,5 +51,20 @@ def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, w
         )
         if overflow > 0:
             problems.append(f"{path}: scrolls sideways by {overflow}px at {width}px wide")
+    return problems
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
+    problems = check_pages(page, check_accessibility, public_paths(site), width)
+    assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
+
+
+def test_staff_pages_have_no_wcag_violations(site, page, check_accessibility):
+    log_in_with_totp(page, site)
+    problems = []
+    for width in (1280, 375):
+        problems += check_pages(page, check_accessibility, staff_paths(site), width)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import totp_code
+from tests.browser.conftest import submit_password, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +27,7 @@ def test_staff_logs_in_with_totp_then_switches_language_and_association(site, pa
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     main = page.locator("main")
-    main.get_by_label("E-post").fill(site.staff.email)
-    main.get_by_label("Lösenord").fill(site.password)
-    main.get_by_role("button", name="Logga in").click()
+    submit_password(page, site.staff.email, site.password)
 
     # The second factor is asked for before anything else.
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
@@ -82,9 +80,7 @@ def test_staff_logs_in_with_totp_then_switches_language_and_association(site, pa
 def test_wrong_totp_code_keeps_the_person_out(site, page):
     page.goto("/accounts/login/")
     main = page.locator("main")
-    main.get_by_label("E-post").fill(site.staff.email)
-    main.get_by_label("Lösenord").fill(site.password)
-    main.get_by_role("button", name="Logga in").click()
+    submit_password(page, site.staff.email, site.password)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     wrong = f"{(int(totp_code(site.totp_secret)) + 1) % 1_000_000:06d}"
     code = main.get_by_label("Kod")
@@ -94,3 +90,36 @@ def test_wrong_totp_code_keeps_the_person_out(site, page):
     # The error is tied to the field, so screen readers announce it with the field.
     expect(code).to_have_attribute("aria-invalid", "true")
     expect(page.locator("header").get_by_role("link", name="Logga in")).to_be_visible()
+
+
+def test_staff_without_second_factor_sets_up_totp_before_working(site, page, check_accessibility):
+    page.goto("/accounts/login/")
+    submit_password(page, site.newcomer.email, site.password)
+    mfa_index = re.compile(r"/accounts/2fa/$")
+    expect(page).to_have_url(mfa_index)
+    # The portal stays closed until a second factor exists.
+    page.goto(f"/{site.second.slug}/")
+    expect(page).to_have_url(mfa_index)
+
+    main = page.locator("main")
+    main.get_by_role("link", name="Aktivera").click()
+    # allauth asks for the password again before changing the account's security.
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    main.get_by_label("Lösenord").fill(site.password)
+    main.get_by_role("button", name="Verifiera").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    # The QR image says what it is, not the raw secret (that is in the text field).
+    expect(main.get_by_role("img", name=re.compile(r"^QR"))).to_be_visible()
+    report = check_accessibility(page)
+    assert report is None, report
+    # What a person would type from the app, computed from the secret the page shows.
+    secret = main.get_by_label("Autentiseringshemlighet").input_value()
+    main.get_by_label("Autentiseringskod").fill(totp_code(secret))
+    main.get_by_role("button", name="Aktivera").click()
+
+    # Recovery codes may be offered next; either way the portal now opens.
+    expect(page).not_to_have_url(re.compile(r"/totp/activate/"))
+    page.goto(f"/{site.second.slug}/")
+    expect(page).to_have_url(re.compile(rf"/{site.second.slug}/$"))
+    expect(page.locator("header .brand")).to_have_text(site.second.name)
