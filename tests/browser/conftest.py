@@ -142,16 +142,28 @@ def page(site, live_server, browser_args):
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
+        # Console errors include CSP refusals (inline styles or scripts); failed loads are
+        # tracked per resource instead, since a page that is meant to be a 404 or 403 also
+        # logs "Failed to load resource" for itself.
         console_errors = []
-        page.on(
-            "console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None
-        )
+        page.on("console", lambda msg: _record_console_error(console_errors, msg))
+        page.on("response", lambda response: _record_broken_resource(console_errors, response))
         page.console_errors = console_errors
         try:
             yield page
         finally:
             context.close()
             browser.close()
+
+
+def _record_console_error(errors: list, msg) -> None:
+    if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+        errors.append(msg.text)
+
+
+def _record_broken_resource(errors: list, response) -> None:
+    if response.status >= 400 and response.request.resource_type != "document":
+        errors.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
 
 def format_violations(url: str, violations: list[dict]) -> str:

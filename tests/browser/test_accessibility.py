@@ -35,12 +35,12 @@ def staff_paths(site) -> list[str]:
     ]
 
 
-def check_pages(page, check_accessibility, paths, width) -> list[str]:
+def check_pages(page, check_accessibility, paths, width, status=200) -> list[str]:
     page.set_viewport_size({"width": width, "height": 900})
     problems = []
     for path in paths:
         response = page.goto(path)
-        assert response is not None and response.status == 200, path
+        assert response is not None and response.status == status, path
         expect(page.locator("main h1")).to_be_visible()
         report = check_accessibility(page)
         if report:
@@ -57,6 +57,7 @@ def check_pages(page, check_accessibility, paths, width) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 375])
 def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
     problems = check_pages(page, check_accessibility, public_paths(site), width)
+    problems += check_pages(page, check_accessibility, ["/finns-inte/"], width, status=404)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
 
@@ -66,5 +67,8 @@ def test_staff_pages_have_no_wcag_violations(site, page, check_accessibility):
     problems = []
     for width in (1280, 375):
         problems += check_pages(page, check_accessibility, staff_paths(site), width)
+        # No role in the second association: the 403 page must be as usable as the rest.
+        forbidden = [f"/{site.second.slug}/installningar/"]
+        problems += check_pages(page, check_accessibility, forbidden, width, status=403)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
