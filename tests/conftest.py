@@ -22,6 +22,32 @@ def _fail_on_logged_errors(caplog):
         pytest.fail("Logged errors: " + "; ".join(r.getMessage() for r in errors))
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _national_register(request):
+    """The shared municipal register comes from a data migration; a transactional test
+    flushes every table when it ends, so later tests get it back from the same CSV files."""
+    uses_db = request.node.get_closest_marker("django_db") or (
+        DB_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in (request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from members.models import County, Municipality
+    from members.register import load_register
+
+    if Municipality.objects.count() != 290:
+        load_register(County, Municipality)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and other cache state must not leak between tests."""
@@ -115,7 +141,7 @@ class _Collector:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes
         from email.policy import default
 
@@ -126,9 +152,9 @@ class _Collector:
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback; Django sends to it over the wire."""
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -22,20 +22,6 @@ def _english(settings):
         yield
 
 
-@pytest.fixture(autouse=True)
-def _register(request):
-    """The data migration loads the register; a transactional test elsewhere may have flushed
-    it, so put it back from the same shipped CSV files."""
-    if "db" not in request.fixturenames and "association" not in request.fixturenames:
-        return
-    request.getfixturevalue("db")
-    from members.models import County
-    from members.register import load_register
-
-    if Municipality.objects.count() != 290:
-        load_register(County, Municipality)
-
-
 def with_second_factor(user):
     """Staff must hold a second factor (REQUIRE_MFA_FOR_STAFF is on in tests)."""
     from allauth.mfa.models import Authenticator
