@@ -158,7 +158,8 @@ def main() -> None:
         sys.exit(__doc__)
     ensure_venv()
     if not in_venv():
-        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(ROOT / "dev.py"), *sys.argv[1:]])
+        # Re-run this script inside the project's own environment.
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(ROOT / "dev.py"), *sys.argv[1:]])  # noqa: S606
     os.chdir(ROOT)
     if command == "up":
         up()

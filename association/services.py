@@ -136,8 +136,13 @@ def revoke_role(*, assignment: RoleAssignment, actor: User) -> None:
 
 @transaction.atomic
 def create_person(
-    *, email: str, first_name: str = "", last_name: str = "", password: str | None = None,
-    verified: bool = True, is_superuser: bool = False,
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    verified: bool = True,
+    is_superuser: bool = False,
 ) -> User:
     """Create (or return) an account whose e-mail is known to allauth."""
     from allauth.account.models import EmailAddress

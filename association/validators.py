@@ -70,7 +70,10 @@ def validate_brand_colour(value: str) -> None:
         raise ValidationError(_("Give the colour as #RRGGBB."), code="format")
     if contrast_ratio(value, "#ffffff") < 4.5:
         raise ValidationError(
-            _("White text on this colour has too little contrast (%(ratio).1f:1, at least 4.5:1 is needed)."),
+            _(
+                "White text on this colour has too little contrast "
+                "(%(ratio).1f:1, at least 4.5:1 is needed)."
+            ),
             params={"ratio": contrast_ratio(value, "#ffffff")},
             code="contrast",
         )

@@ -182,9 +182,8 @@ def permission_denied(request, exception):
 
 def server_error(request):
     # No context processors: whatever failed must not fail again while we apologise.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
 

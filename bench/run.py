@@ -75,7 +75,8 @@ def main() -> None:
                     "peak_kib": round(peak / 1024, 1),
                 }
             )
-        print(f"{'page':32} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'peak KiB':>9}")
+        header = ("page", "status", "queries", "median ms", "p95 ms", "peak KiB")
+        print("{:32} {:>6} {:>7} {:>10} {:>8} {:>9}".format(*header))
         for row in rows:
             print(
                 f"{row['url']:32} {row['status']:>6} {row['queries']:>7} "

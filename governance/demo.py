@@ -13,37 +13,77 @@ TERM_START, TERM_END = date(2023, 1, 1), date(2026, 12, 31)
 
 BODIES = {
     "norrbotten": [
-        ("forbundsfullmaktige", "Förbundsfullmäktige", BodyKind.ASSEMBLY,
-         "Samlas årligen för att besluta om verksamhetsplan och budget; vart fjärde år om "
-         "inriktningsdokument och styrelse för kommande mandatperiod."),
-        ("styrelse", "Styrelse", BodyKind.BOARD,
-         "Kommunstyrelsernas ordförande i de 14 kommunerna samt representanter för "
-         "riksdagspartier utan kommunstyrelsepost i länet. Fyra till fem sammanträden per år."),
-        ("kommundirektorsberedning", "Kommundirektörsberedning", BodyKind.CHIEF_EXECUTIVES,
-         "Förbundsdirektören samlar kommundirektörerna från de 14 kommunerna några veckor "
-         "före varje styrelsemöte."),
-        ("socialberedning", "Socialberedning", BodyKind.PREPARATORY_COMMITTEE,
-         "Förbundets egen beredning, utsedd av styrelsen."),
-        ("utbildningsberedning", "Utbildningsberedning", BodyKind.PREPARATORY_COMMITTEE,
-         "Förbundets egen beredning, utsedd av styrelsen."),
-        ("tillvaxtberedning", "Tillväxtberedning", BodyKind.PREPARATORY_COMMITTEE,
-         "Gemensamt beredningsorgan för Norrbottens Kommuners och Region Norrbottens styrelser."),
-        ("kulturberedning", "Kulturberedning", BodyKind.PREPARATORY_COMMITTEE,
-         "Samordnar kulturfrågor mellan kommunerna och Region Norrbotten."),
+        (
+            "forbundsfullmaktige",
+            "Förbundsfullmäktige",
+            BodyKind.ASSEMBLY,
+            "Samlas årligen för att besluta om verksamhetsplan och budget; vart fjärde år om "
+            "inriktningsdokument och styrelse för kommande mandatperiod.",
+        ),
+        (
+            "styrelse",
+            "Styrelse",
+            BodyKind.BOARD,
+            "Kommunstyrelsernas ordförande i de 14 kommunerna samt representanter för "
+            "riksdagspartier utan kommunstyrelsepost i länet. Fyra till fem sammanträden per år.",
+        ),
+        (
+            "kommundirektorsberedning",
+            "Kommundirektörsberedning",
+            BodyKind.CHIEF_EXECUTIVES,
+            "Förbundsdirektören samlar kommundirektörerna från de 14 kommunerna några veckor "
+            "före varje styrelsemöte.",
+        ),
+        (
+            "socialberedning",
+            "Socialberedning",
+            BodyKind.PREPARATORY_COMMITTEE,
+            "Förbundets egen beredning, utsedd av styrelsen.",
+        ),
+        (
+            "utbildningsberedning",
+            "Utbildningsberedning",
+            BodyKind.PREPARATORY_COMMITTEE,
+            "Förbundets egen beredning, utsedd av styrelsen.",
+        ),
+        (
+            "tillvaxtberedning",
+            "Tillväxtberedning",
+            BodyKind.PREPARATORY_COMMITTEE,
+            "Gemensamt beredningsorgan för Norrbottens Kommuners och Region Norrbottens styrelser.",
+        ),
+        (
+            "kulturberedning",
+            "Kulturberedning",
+            BodyKind.PREPARATORY_COMMITTEE,
+            "Samordnar kulturfrågor mellan kommunerna och Region Norrbotten.",
+        ),
     ],
     "vasternorrland": [
         ("forbundsmote", "Förbundsmöte", BodyKind.ASSEMBLY, "Förbundets högsta beslutande organ."),
         ("styrelse", "Styrelse", BodyKind.BOARD, "Följer verksamheten genom tertialrapporter."),
     ],
     "umearegionen": [
-        ("umearegionradet", "Umeåregionrådet", BodyKind.COUNCIL,
-         "Majoritets- och minoritetsföreträdare från varje kommun; cirka fyra möten per år. "
-         "Inriktningsbeslut tas i konsensus."),
-        ("kommunchefsgruppen", "Kommunchefsgruppen", BodyKind.CHIEF_EXECUTIVES,
-         "Kommuncheferna i de sju kommunerna; tar emot arbetsgruppernas årliga avrapportering."),
-        ("overformyndarnamnd", "Gemensam överförmyndarnämnd", BodyKind.JOINT_COMMITTEE,
-         "Tio ledamöter och tio ersättare: Umeå tre, Örnsköldsvik två, övriga kommuner en var. "
-         "Umeå är värdkommun och utser ordförande och vice ordförande."),
+        (
+            "umearegionradet",
+            "Umeåregionrådet",
+            BodyKind.COUNCIL,
+            "Majoritets- och minoritetsföreträdare från varje kommun; cirka fyra möten per år. "
+            "Inriktningsbeslut tas i konsensus.",
+        ),
+        (
+            "kommunchefsgruppen",
+            "Kommunchefsgruppen",
+            BodyKind.CHIEF_EXECUTIVES,
+            "Kommuncheferna i de sju kommunerna; tar emot arbetsgruppernas årliga avrapportering.",
+        ),
+        (
+            "overformyndarnamnd",
+            "Gemensam överförmyndarnämnd",
+            BodyKind.JOINT_COMMITTEE,
+            "Tio ledamöter och tio ersättare: Umeå tre, Örnsköldsvik två, övriga kommuner en var. "
+            "Umeå är värdkommun och utser ordförande och vice ordförande.",
+        ),
     ],
 }
 
@@ -63,12 +103,26 @@ def seed(out) -> dict[str, str]:
     norrbotten = Association.objects.get(slug="norrbotten")
     with tenant_scope(norrbotten):
         for email, first, last, body_slug, role, label in [
-            ("styrelseledamot@demo.samverka.se", "Stina", "Styrelseledamot", "styrelse",
-             SeatRole.MEMBER, "board member – Norrbottens Kommuner"),
-            ("beredningsledamot@demo.samverka.se", "Bengt", "Beredningsledamot",
-             "socialberedning", SeatRole.MEMBER, "committee member – Socialberedning"),
+            (
+                "styrelseledamot@demo.samverka.se",
+                "Stina",
+                "Styrelseledamot",
+                "styrelse",
+                SeatRole.MEMBER,
+                "board member – Norrbottens Kommuner",
+            ),
+            (
+                "beredningsledamot@demo.samverka.se",
+                "Bengt",
+                "Beredningsledamot",
+                "socialberedning",
+                SeatRole.MEMBER,
+                "committee member – Socialberedning",
+            ),
         ]:
-            user = create_person(email=email, first_name=first, last_name=last, password=DEMO_PASSWORD)
+            user = create_person(
+                email=email, first_name=first, last_name=last, password=DEMO_PASSWORD
+            )
             body = Body.objects.get(association=norrbotten, slug=body_slug)
             if not Seat.objects.filter(body=body, user=user).exists():
                 grant_seat(body=body, user=user, role=role, starts_on=TERM_START,

@@ -37,7 +37,9 @@ class Body(TenantModel):
         verbose_name_plural = _("bodies")
         ordering = ["ordering", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["association", "slug"], name="body_slug_per_association"),
+            models.UniqueConstraint(
+                fields=["association", "slug"], name="body_slug_per_association"
+            ),
         ]
         permissions = [("view_body_documents", _("See the body's non-public documents"))]
 

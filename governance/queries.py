@@ -10,7 +10,10 @@ def bodies(association) -> QuerySet[Body]:
 
 def body_with_seats(association, slug: str) -> QuerySet[Body]:
     return Body.objects.filter(association=association, slug=slug).prefetch_related(
-        Prefetch("seats", queryset=Seat.objects.select_related("user").order_by("role", "user__last_name"))
+        Prefetch(
+            "seats",
+            queryset=Seat.objects.select_related("user").order_by("role", "user__last_name"),
+        )
     )
 
 

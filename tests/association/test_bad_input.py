@@ -56,7 +56,8 @@ def settings_form_data(association, **changes):
 def test_invalid_organisation_number_in_settings_shows_the_reason(client, association):
     client.force_login(factories.make_staff(association, "administrator"))
     response = client.post(
-        "/norrbotten/installningar/", settings_form_data(association, organisation_number="222000-0654")
+        "/norrbotten/installningar/",
+        settings_form_data(association, organisation_number="222000-0654"),
     )
     assert response.status_code == 200
     error = response.context["form"].errors.as_data()["organisation_number"][0]

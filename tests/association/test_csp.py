@@ -27,9 +27,13 @@ def test_csp_header_forbids_inline_script(client, demo):
 def test_public_pages_have_no_inline_script_or_style(client, demo):
     checked = 0
     for page in project_pages():
-        if page.access != "public" or page.object_params or page.name in {"healthz", "association:theme"}:
+        if (
+            page.access != "public"
+            or page.object_params
+            or page.name in {"healthz", "association:theme"}
+        ):
             continue
-        for slug in (["norrbotten", "umearegionen"] if page.is_tenant else [None]):
+        for slug in ["norrbotten", "umearegionen"] if page.is_tenant else [None]:
             values = {"association": slug} if slug else {}
             for extra in set(page.params) - set(values):
                 values[extra] = 2025

@@ -70,7 +70,7 @@ def test_every_url_with_another_associations_object_answers_404(client, demo_dat
             candidates = other_tenant_values(page.converters[param])
             assert candidates, f"no demo objects to try for {page.name} {param}"
             for value in sorted(candidates):
-                values = {p: value for p in page.object_params}
+                values = dict.fromkeys(page.object_params, value)
                 values["association"] = empty.slug
                 for extra in set(page.params) - set(values):
                     values[extra] = 2025
@@ -85,12 +85,14 @@ def test_unknown_association_is_404_like_any_missing_page(client, db):
     for page in project_pages():
         if not page.is_tenant:
             continue
-        values = {p: 1 for p in page.params}
+        values = dict.fromkeys(page.params, 1)
         values["association"] = "finns-inte"
         for p, converter in page.converters.items():
             if converter == "slug" and p != "association":
                 values[p] = "x"
-        response = client.post(page.url(**values)) if page.post_only else client.get(page.url(**values))
+        response = (
+            client.post(page.url(**values)) if page.post_only else client.get(page.url(**values))
+        )
         assert response.status_code == 404, page.name
 
 

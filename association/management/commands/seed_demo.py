@@ -23,6 +23,6 @@ class Command(BaseCommand):
                 accounts.update(module.seed(self.stdout) or {})
         from association.demo import DEMO_PASSWORD
 
-        self.stdout.write(self.style.SUCCESS("\nDemo accounts (password: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD})"))
         for email, label in accounts.items():
             self.stdout.write(f"  {email:45} {label}")
