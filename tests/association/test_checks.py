@@ -65,3 +65,13 @@ def test_compose_file_runs_the_production_shape():
         assert "DATABASE_URL" in env and "REDIS_URL" in env and "SECRET_KEY" in env
     # Only one beat may run.
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_code_is_ruff_clean():
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run([*ruff, "check", "."], cwd=BASE_DIR, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    fmt = subprocess.run(
+        [*ruff, "format", "--check", "."], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout
