@@ -62,3 +62,31 @@ def needs_second_factor(user) -> bool:
     return not Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+class SwedishFirstLocaleMiddleware:
+    """Swedish unless the person has chosen otherwise with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so most visitors
+    with English-language browsers would land in English; a Swedish public body's portal
+    speaks Swedish first and offers English as a choice (the choice lives in a cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary = response.get("Vary", "")
+        if "Cookie" not in patch_vary:
+            from django.utils.cache import patch_vary_headers
+
+            patch_vary_headers(response, ("Cookie",))
+        return response

@@ -1,0 +1,17 @@
+def test_swedish_is_the_default_whatever_the_browser_says(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.text
+    assert response["Content-Language"] == "sv"
+
+
+def test_the_language_switch_chooses_english(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/")
+    assert '<html lang="en">' in page.text
+    assert page["Content-Language"] == "en"
+
+
+def test_an_unknown_language_falls_back_to_swedish(client, db):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="sv">' in client.get("/").text
