@@ -53,3 +53,18 @@ def test_admin_login_goes_through_allauth(client, db):
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_header_offers_a_switch_between_my_associations(client, db):
+    first = factories.make_association("forsta")
+    second = factories.make_association("andra")
+    factories.make_association("tredje")
+    person = factories.make_staff(first, "editor")
+    with scopes_disabled():
+        from association.services import assign_role
+
+        assign_role(association=second, user=person, role="viewer", actor=None)
+    client.force_login(person)
+    page = client.get("/forsta/").text
+    assert 'href="/andra/"' in page
+    assert 'href="/tredje/"' not in page  # only associations the person belongs to
