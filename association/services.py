@@ -76,25 +76,41 @@ def create_association(*, actor: User | None, **fields: Any) -> Association:
 
 
 @transaction.atomic
-def update_association(
-    *, association: Association, actor: User, expected_version: int, data: dict[str, Any]
-) -> Association:
-    """Save the edited profile, refusing if it changed since the editor loaded it."""
-    locked = Association.objects.select_for_update().get(pk=association.pk)
+def update_versioned(
+    *, obj: Any, actor: User | None, expected_version: int, data: dict[str, Any], check=None
+) -> Any:
+    """Save edits to a model with a ``version`` column, refusing if anyone saved it after
+    the editor loaded it (optimistic locking), and write the history of what changed.
+
+    ``check`` runs on the locked, edited row before saving (rules that span rows).
+    """
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     if locked.version != expected_version:
         raise ConcurrentEditError
     changes = diff_fields(locked, data)
     for name, value in data.items():
         setattr(locked, name, value)
+    association = locked if isinstance(locked, Association) else locked.association
+    locked.full_clean(exclude=None if locked is association else ["association"])
+    if check is not None:
+        check(locked)
     locked.version += 1
-    locked.full_clean()
     locked.save()
     if changes:
-        with tenant_scope(locked):
+        with tenant_scope(association):
             record_history(
-                association=locked, actor=actor, action="updated", obj=locked, changes=changes
-            )
+                association=association, actor=actor, action="updated", obj=locked,
+                changes=changes,
+            )  # fmt: skip
     return locked
+
+
+def update_association(
+    *, association: Association, actor: User, expected_version: int, data: dict[str, Any]
+) -> Association:
+    return update_versioned(
+        obj=association, actor=actor, expected_version=expected_version, data=data
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from association.services import ConcurrentEditError, diff_fields, record_history
+from association.services import ConcurrentEditError, record_history, update_versioned
 from members import queries
 from members.fees import FeeInput, FeeResult, compute_fee
 from members.models import (
@@ -99,28 +99,15 @@ def create_membership(
     return membership
 
 
-@transaction.atomic
 def update_membership(
     *, membership: Membership, actor, expected_version: int, data: dict[str, Any]
 ) -> Membership:
     """Save an edited membership, refusing if someone saved it since the editor loaded it."""
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError
-    data = {name: data[name] for name in MEMBERSHIP_FIELDS if name in data}
-    changes = diff_fields(locked, data)
-    for name, value in data.items():
-        setattr(locked, name, value)
-    locked.full_clean(exclude=["association"])
-    _check_membership_overlap(locked)
-    locked.version += 1
-    locked.save()
-    if changes:
-        record_history(
-            association=locked.association, actor=actor, action="updated", obj=locked,
-            changes=changes,
-        )  # fmt: skip
-    return locked
+    return update_versioned(
+        obj=membership, actor=actor, expected_version=expected_version,
+        data={name: data[name] for name in MEMBERSHIP_FIELDS if name in data},
+        check=_check_membership_overlap,
+    )  # fmt: skip
 
 
 # --- fee rules ---------------------------------------------------------------------------
@@ -152,27 +139,14 @@ def create_fee_rule(*, association, actor, **fields: Any) -> FeeRule:
     return rule
 
 
-@transaction.atomic
 def update_fee_rule(
     *, rule: FeeRule, actor, expected_version: int, data: dict[str, Any]
 ) -> FeeRule:
-    locked = FeeRule.objects.select_for_update().get(pk=rule.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError
-    data = {name: data[name] for name in FEE_RULE_FIELDS if name in data}
-    changes = diff_fields(locked, data)
-    for name, value in data.items():
-        setattr(locked, name, value)
-    locked.full_clean(exclude=["association"])
-    _check_rule_overlap(locked)
-    locked.version += 1
-    locked.save()
-    if changes:
-        record_history(
-            association=locked.association, actor=actor, action="updated", obj=locked,
-            changes=changes,
-        )  # fmt: skip
-    return locked
+    return update_versioned(
+        obj=rule, actor=actor, expected_version=expected_version,
+        data={name: data[name] for name in FEE_RULE_FIELDS if name in data},
+        check=_check_rule_overlap,
+    )  # fmt: skip
 
 
 # --- figures -----------------------------------------------------------------------------
