@@ -178,6 +178,23 @@ class RoleAssignment(TenantModel):
         return f"{self.user} – {self.get_role_display()}"
 
 
+# What the history page says for each action and for keys that are not model fields.
+ACTION_LABELS = {
+    "created": _("Created"),
+    "updated": _("Changed"),
+    "role_assigned": _("Role given"),
+    "role_revoked": _("Role removed"),
+    "seat_granted": _("Seat given"),
+    "seat_ended": _("Seat ended"),
+    "figures_imported": _("Figures imported"),
+}
+CHANGE_LABELS = {
+    "created": _("new values"),
+    "changed": _("changed values"),
+    "unchanged": _("unchanged values"),
+}
+
+
 class AuditEntry(TenantModel):
     """History: who changed what, when, with the values before and after."""
 
@@ -199,3 +216,32 @@ class AuditEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(label, before, after) with each field named as its model names it."""
+        from django.apps import apps
+        from django.core.exceptions import FieldDoesNotExist
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label = CHANGE_LABELS.get(name, name)
+            if model is not None and name not in CHANGE_LABELS:
+                try:
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None:
+                    label = field.verbose_name
+                    if field.choices:
+                        choices = dict(field.flatchoices)
+                        before, after = choices.get(before, before), choices.get(after, after)
+            rows.append((str(label), before, after))
+        return rows

@@ -29,7 +29,7 @@ def rows(schedule: FeeSchedule) -> list[list]:
             row.population.population if row.population else None,
             row.population_year,
             row.tax_capacity.average_tax_capacity if row.tax_capacity else None,
-            row.population_year,
+            row.population_year,  # a rule takes both figures from the same base year
             outcome.months,
             _money(outcome.basic_amount),
             _money(outcome.cap_amount),

@@ -160,7 +160,7 @@ def parse_figures(content: bytes, *, kind: str, municipality_codes: set[str]) ->
                 continue
             if (code, year) in seen:
                 result.errors.append(
-                    (line_number, _("%(code)s %(year)s appears already on line %(line)s.")
+                    (line_number, _("%(code)s %(year)s already appears on line %(line)s.")
                      % {"code": code, "year": year, "line": seen[(code, year)]})
                 )  # fmt: skip
                 continue

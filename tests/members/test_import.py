@@ -56,7 +56,7 @@ def test_tax_capacity_uses_the_national_row_with_decimal_comma():
         ("kommunkod;år;folkmängd\n2580;1850;80000\n", 2, "does not exist"),
         ("region;2099\n2580 Luleå;80000\n", 1, "does not exist"),
         ("region;2023\n2580 Luleå;80000,5\n", 2, "whole number"),
-        ("region;2023\n2580 Luleå;1\n2580 Luleå;2\n", 3, "already on line 2"),
+        ("region;2023\n2580 Luleå;1\n2580 Luleå;2\n", 3, "already appears on line 2"),
     ],
 )
 def test_each_kind_of_bad_row_is_reported_with_line_and_reason(text, line, reason):
