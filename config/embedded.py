@@ -18,6 +18,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -106,7 +107,17 @@ def _redis_dir() -> Path:
 
 
 def redis_socket() -> Path:
-    return _redis_dir() / "redis.sock"
+    sock = _redis_dir() / "redis.sock"
+    # Unix socket paths are limited to about 100 bytes; a deep checkout gets a short
+    # stand-in under /tmp, named after the folder so two checkouts never share one.
+    if len(str(sock).encode()) > 100:
+        import hashlib
+
+        digest = hashlib.sha256(str(sock).encode()).hexdigest()[:12]
+        short = Path(tempfile.gettempdir()) / f"samverka-redis-{digest}"
+        short.mkdir(mode=0o700, exist_ok=True)
+        sock = short / "redis.sock"
+    return sock
 
 
 def _redis_binary() -> str:
