@@ -1,7 +1,7 @@
 """Every change to memberships, figures and fee rules, and the fee schedule others read."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -287,6 +287,15 @@ def discard_figure_import(*, figure_import: FigureImport, actor) -> None:
         raise ValidationError(IMPORT_GONE)
     locked.status = ImportStatus.DISCARDED
     locked.save(update_fields=["status"])
+
+
+@transaction.atomic
+def discard_stale_imports(*, association, older_than: timedelta) -> int:
+    """Discard uploads nobody confirmed, and drop their parsed rows (they may be large)."""
+    cutoff = timezone.now() - older_than
+    return FigureImport.objects.filter(
+        association=association, status=ImportStatus.PENDING, created_at__lt=cutoff
+    ).update(status=ImportStatus.DISCARDED, rows=[])
 
 
 # --- fee schedule ------------------------------------------------------------------------
