@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited longer than its interval is superseded by the next one.
         "options": {"expires": 60 * 60 * 5},
     },
+    "revoke-lapsed-seat-rights": {
+        "task": "governance.tasks.revoke_lapsed_seat_rights",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60 * 5},
+    },
     "discard-stale-figure-imports": {
         "task": "members.tasks.discard_stale_imports",
         "schedule": timedelta(days=1),

@@ -39,3 +39,25 @@ def end_seat(*, seat: Seat, actor) -> None:
         remove_perm("governance.view_body_documents", seat.user, seat.body)
     record_history(association=seat.association, actor=actor, action="seat_ended", obj=seat)
     seat.delete()
+
+
+@transaction.atomic
+def revoke_lapsed_seat_rights(*, association, today: date) -> int:
+    """Take back the document right from people whose every seat in a body has ended.
+
+    The seat stays (it is history); only the right it carried goes.
+    """
+    from django.db.models import Q
+
+    from governance.models import BodyUserObjectPermission
+
+    active = Seat.objects.filter(association=association).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
+    )
+    active_pairs = set(active.values_list("body_id", "user_id"))
+    granted = BodyUserObjectPermission.objects.filter(
+        permission__codename="view_body_documents", content_object__association=association
+    ).values_list("pk", "content_object_id", "user_id")
+    lapsed = [pk for pk, body_id, user_id in granted if (body_id, user_id) not in active_pairs]
+    BodyUserObjectPermission.objects.filter(pk__in=lapsed).delete()
+    return len(lapsed)
