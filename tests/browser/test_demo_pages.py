@@ -1,0 +1,63 @@
+"""axe-core on the three demo associations with all their data: full member tables, fee
+breakdowns and charts, bodies and seats, as a visitor and as staff."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from association.demo import DEMO_PASSWORD
+from tests.browser.conftest import submit_password
+from tests.browser.test_accessibility import check_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO_SLUGS = ["norrbotten", "vasternorrland", "umearegionen"]
+
+
+@pytest.fixture
+def site(transactional_db, settings):
+    """Replaces the synthetic site: the demo data, written before the browser starts."""
+    # The demo switches the second factor off; this test is about the pages, not the login.
+    settings.REQUIRE_MFA_FOR_STAFF = False
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_demo", stdout=devnull)
+    from association.tenancy import scopes_disabled
+    from members.models import Membership
+
+    with scopes_disabled():
+        return {"membership": Membership.objects.filter(association__slug="norrbotten").first()}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_demo_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
+    paths = []
+    for slug in DEMO_SLUGS:
+        paths += [f"/{slug}/", f"/{slug}/medlemmar/", f"/{slug}/medlemmar/?year=2024",
+                  f"/{slug}/organ/", f"/{slug}/medlemmar/kommuner/"]  # fmt: skip
+    paths += ["/umearegionen/organ/overformyndarnamnd/", "/norrbotten/organ/styrelse/"]
+    problems = check_pages(page, check_accessibility, paths, width)
+    assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
+
+
+def test_demo_staff_pages_have_no_wcag_violations(site, page, check_accessibility):
+    page.goto("/accounts/login/")
+    submit_password(page, "administrator.norrbotten@demo.samverka.se", DEMO_PASSWORD)
+    expect(page.locator("header").get_by_role("button", name="Logga ut")).to_be_visible()
+    membership = site["membership"]
+    paths = [
+        "/norrbotten/medlemmar/avgifter/",
+        "/norrbotten/medlemmar/avgiftsregler/",
+        "/norrbotten/medlemmar/import/",
+        "/norrbotten/medlemmar/ny/",
+        f"/norrbotten/medlemmar/{membership.pk}/",
+        f"/norrbotten/medlemmar/{membership.pk}/andra/",
+        "/norrbotten/historik/",
+    ]
+    problems = []
+    for width in (1280, 375):
+        problems += check_pages(page, check_accessibility, paths, width)
+    assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
