@@ -10,6 +10,6 @@ urlpatterns = [
     path("tillganglighet/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("installningar/", views.AssociationSettingsView.as_view(), name="settings"),
     path("roller/", views.RoleListView.as_view(), name="roles"),
-    path("roller/<int:pk>/ta-bort/", views.revoke_role, name="revoke_role"),
+    path("roller/<int:pk>/ta-bort/", views.RevokeRoleView.as_view(), name="revoke_role"),
     path("historik/", views.HistoryView.as_view(), name="history"),
 ]

@@ -6,14 +6,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from association import queries, services
 from association.forms import AssociationCreateForm, AssociationProfileForm, RoleForm
 from association.mixins import AccessMixin, TenantMixin
 from association.models import AuditEntry, RoleAssignment
-from association.permissions import Access, may_manage
+from association.permissions import Access
 
 logger = logging.getLogger(__name__)
 
@@ -105,22 +104,18 @@ class RoleListView(TenantMixin, FormView):
         return redirect("association:roles", association=self.association.slug)
 
 
-@require_POST
-def revoke_role(request, association, pk):
-    if not may_manage(request):
-        if not request.user.is_authenticated:
-            return redirect("account_login")
-        return permission_denied(request, None)
-    assignment = get_object_or_404(RoleAssignment, pk=pk)
-    if assignment.user_id == request.user.pk:
-        messages.error(request, _("You cannot remove your own role."))
-    else:
-        services.revoke_role(assignment=assignment, actor=request.user)
-        messages.success(request, _("The role was removed."))
-    return redirect("association:roles", association=association)
+class RevokeRoleView(TenantMixin, View):
+    access = Access.ADMINISTRATOR
+    http_method_names = ["post"]
 
-
-revoke_role.access = Access.ADMINISTRATOR
+    def post(self, request, *args, **kwargs):
+        assignment = get_object_or_404(RoleAssignment, pk=kwargs["pk"])
+        if assignment.user_id == request.user.pk:
+            messages.error(request, _("You cannot remove your own role."))
+        else:
+            services.revoke_role(assignment=assignment, actor=request.user)
+            messages.success(request, _("The role was removed."))
+        return redirect("association:roles", association=self.association.slug)
 
 
 class HistoryView(TenantMixin, ListView):

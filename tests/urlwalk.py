@@ -36,14 +36,9 @@ class Page:
 
     @property
     def post_only(self) -> bool:
-        allowed = getattr(self.callback, "view_class", None)
-        if allowed is not None:
-            return False
-        # require_POST wraps the function; its closure names the allowed methods.
-        for cell in getattr(self.callback, "__closure__", None) or ():
-            if cell.cell_contents == ["POST"]:
-                return True
-        return False
+        view_class = getattr(self.callback, "view_class", None)
+        methods = getattr(view_class, "http_method_names", None) or []
+        return bool(methods) and "get" not in methods
 
     def url(self, **values) -> str:
         path = self.route
