@@ -156,3 +156,45 @@ def test_garbage_everywhere_never_500s(client, association):
     for url in ["/norrbotten/installningar/", "/norrbotten/roller/", "/konto/nytt-forbund/"]:
         response = client.post(url, {"version": "not a number", "email": "x" * 500, "role": "god"})
         assert response.status_code in (200, 403), url
+
+
+GARBAGE = {
+    "year": "tjugohundra",
+    "page": "-1",
+    "version": "x",
+    "pk": "'; DROP TABLE x; --",
+    "email": "inte-en-adress",
+    "name": "x" * 5000,
+    "slug": "../../etc",
+    "joined_on": "2024-13-45",
+    "left_on": "igår",
+    "first_year": "9999999999999",
+    "rate": "NaN",
+    "kind": "nonsense",
+    "role": "kung",
+    "municipality": "99999999",
+    "organisation_number": "000000-0000",
+    "primary_colour": "red",
+}
+
+
+def test_every_page_survives_garbage(client, db):
+    """GET with nonsense query strings and POST nonsense forms to every page: never a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from association.models import Association
+    from tests.association.test_permissions import values_for
+    from tests.urlwalk import project_pages
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    home = Association.objects.get(slug="norrbotten")
+    client.force_login(factories.make_platform_admin())
+    for page in project_pages():
+        url = page.url(**values_for(page, home)) if page.params else page.url()
+        if not page.post_only:
+            response = client.get(url, {"year": "abc", "page": "zzz", "format": "<script>"})
+            assert response.status_code < 500, f"GET {url}"
+        upload = SimpleUploadedFile("data.csv", b"\x00\xff\xfe binary \x00", "text/csv")
+        response = client.post(url, {**GARBAGE, "file": upload})
+        assert response.status_code < 500, f"POST {url}"
