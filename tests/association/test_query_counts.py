@@ -1,0 +1,63 @@
+"""No page's query count grows with the data: every page, the demo data against the demo
+data with many more staff, seats, history rows and members."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from association.tenancy import scopes_disabled
+from tests import factories
+from tests.association.test_permissions import values_for
+from tests.urlwalk import project_pages
+
+
+def count_queries(client, home) -> dict[str, int]:
+    counts = {}
+    for page in project_pages():
+        if page.post_only:
+            continue
+        url = page.url(**values_for(page, home)) if page.params else page.url()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[page.name] = len(queries)
+    return counts
+
+
+def grow(home, extra: int) -> None:
+    from governance.models import Body
+    from governance.services import grant_seat
+    from members.models import Membership, Municipality
+
+    with scopes_disabled():
+        board = Body.objects.get(association=home, slug="styrelse")
+        taken = set(
+            Membership.objects.filter(association=home).values_list("municipality", flat=True)
+        )
+        free = Municipality.objects.exclude(pk__in=taken).order_by("code")[:extra]
+        for municipality in free:
+            Membership.objects.create(
+                association=home, municipality=municipality, joined_on=date(2000, 1, 1)
+            )
+    for _ in range(extra):
+        person = factories.make_staff(home, "viewer", totp=False)
+        with scopes_disabled():
+            grant_seat(body=board, user=person, role="substitute", starts_on=date(2023, 1, 1),
+                       ends_on=None, actor=None)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_page_query_counts_do_not_grow_with_the_data(client):
+    from association.models import Association
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    home = Association.objects.get(slug="norrbotten")
+    client.force_login(factories.make_platform_admin())
+    before = count_queries(client, home)
+    grow(home, extra=40)
+    after = count_queries(client, home)
+    grown = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    assert not grown, f"query counts grew (before, after): {grown}"
