@@ -33,7 +33,8 @@ def grow(home, extra: int) -> None:
     from members.models import Membership, Municipality
 
     with scopes_disabled():
-        board = Body.objects.get(association=home, slug="styrelse")
+        # The body whose page the walk visits (values_for takes the first).
+        board = Body.objects.filter(association=home).first()
         taken = set(
             Membership.objects.filter(association=home).values_list("municipality", flat=True)
         )
