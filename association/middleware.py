@@ -79,6 +79,8 @@ class SwedishFirstLocaleMiddleware:
         from django.utils import translation
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen is None and request.user.is_authenticated:
+            chosen = request.user.preferred_language
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -195,3 +195,25 @@ def theme_css(request, association):
 
 
 theme_css.access = Access.PUBLIC
+
+
+def set_language(request):
+    """Django's language switch, also remembered on the account so the choice follows the
+    person to other devices (and, later, to the e-mails the portal sends them)."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and request.user.preferred_language != language
+    ):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response
+
+
+set_language.access = Access.PUBLIC

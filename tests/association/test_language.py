@@ -15,3 +15,18 @@ def test_the_language_switch_chooses_english(client, db):
 def test_an_unknown_language_falls_back_to_swedish(client, db):
     client.cookies["django_language"] = "xx"
     assert '<html lang="sv">' in client.get("/").text
+
+
+def test_a_persons_choice_follows_them_to_another_device(client, db):
+    from django.test import Client
+
+    from tests import factories
+
+    person = factories.make_user("resenar@example.org")
+    client.force_login(person)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    person.refresh_from_db()
+    assert person.preferred_language == "en"
+    other_device = Client()
+    other_device.force_login(person)
+    assert '<html lang="en">' in other_device.get("/").text
