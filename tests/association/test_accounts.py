@@ -68,3 +68,24 @@ def test_header_offers_a_switch_between_my_associations(client, db):
     page = client.get("/forsta/").text
     assert 'href="/andra/"' in page
     assert 'href="/tredje/"' not in page  # only associations the person belongs to
+
+
+def test_a_recovery_code_stands_in_for_a_lost_authenticator(client, db):
+    """Staff who lose their phone log in with one of their recovery codes, once."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    person = factories.make_user("tappad@example.org")
+    factories.give_totp(person)
+    codes = RecoveryCodes.activate(person).generate_codes()
+    credentials = {"login": "tappad@example.org", "password": factories.PASSWORD}
+
+    response = client.post("/accounts/login/", credentials)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+    client.logout()
+    client.post("/accounts/login/", credentials)
+    response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert "_auth_user_id" not in client.session  # a used code does not work twice
