@@ -12,7 +12,7 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN python -c "import dev; dev.compile_messages()" \
- && DEBUG=1 SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+ && DEBUG=0 SECRET_KEY=collectstatic-only-not-used-at-runtime DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --no-input
 
 RUN useradd --system --home /app samverka && chown -R samverka /app
