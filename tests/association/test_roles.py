@@ -1,0 +1,47 @@
+from association.models import AssociationUserObjectPermission
+from association.services import assign_role, revoke_role
+from association.tenancy import scopes_disabled
+from governance.models import BodyUserObjectPermission
+from tests import factories
+
+
+def test_roles_live_in_the_direct_foreign_key_tables(association):
+    """guardian's generic table (a text object id) is slow at scale; ours key on the object."""
+    from guardian.models import UserObjectPermission
+
+    editor = factories.make_staff(association, "editor")
+    body = factories.make_body(association)
+    member = factories.make_seat(body)
+    assert set(
+        AssociationUserObjectPermission.objects.filter(user=editor).values_list(
+            "permission__codename", flat=True
+        )
+    ) == {"view_internal", "change_content"}
+    assert BodyUserObjectPermission.objects.filter(user=member, content_object=body).exists()
+    assert not UserObjectPermission.objects.exists()
+
+
+def test_changing_and_revoking_a_role_changes_the_rights(client, association):
+    person = factories.make_staff(association, "administrator")
+    client.force_login(person)
+    assert client.get("/norrbotten/installningar/").status_code == 200
+    with scopes_disabled():
+        assignment = assign_role(association=association, user=person, role="viewer", actor=None)
+    assert client.get("/norrbotten/installningar/").status_code == 403
+    assert client.get("/norrbotten/medlemmar/avgifter/").status_code == 200
+    with scopes_disabled():
+        revoke_role(assignment=assignment, actor=None)
+    assert client.get("/norrbotten/medlemmar/avgifter/").status_code == 403
+
+
+def test_an_administrator_cannot_remove_their_own_role(client, association):
+    admin = factories.make_staff(association, "administrator")
+    client.force_login(admin)
+    with scopes_disabled():
+        from association.models import RoleAssignment
+
+        own = RoleAssignment.objects.get(user=admin)
+    response = client.post(f"/norrbotten/roller/{own.pk}/ta-bort/", follow=True)
+    assert response.status_code == 200
+    with scopes_disabled():
+        assert RoleAssignment.objects.filter(pk=own.pk).exists()
