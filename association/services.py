@@ -179,3 +179,28 @@ def create_person(
         user=user, email=email, defaults={"primary": True, "verified": verified}
     )
     return user
+
+
+def send_invitation(*, request, user: User, association: Association, role: StaffRole) -> None:
+    """E-mail a new person a link to choose their password, once the role is committed.
+
+    The link is allauth's own password-reset key, so it expires and works once; the text is
+    rendered in the person's language, not the sender's.
+    """
+    from allauth.account import app_settings as account_settings
+    from allauth.account.adapter import get_adapter
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    url = get_adapter(request).get_reset_password_from_key_url(
+        f"{user_pk_to_url_str(user)}-{token}"
+    )
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {"association": association, "role": StaffRole(role).label, "url": url}
+        subject = render_to_string("association/email/invitation_subject.txt", context)
+        body = render_to_string("association/email/invitation_body.txt", context)
+    transaction.on_commit(lambda: send_mail(" ".join(subject.split()), body, None, [user.email]))

@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib import messages
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -91,15 +91,21 @@ class RoleListView(TenantMixin, FormView):
         return context
 
     def form_valid(self, form):
-        user = form.existing_user() or services.create_person(
-            email=form.cleaned_data["email"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-        )
-        services.assign_role(
-            association=self.association, user=user, role=form.cleaned_data["role"],
-            actor=self.request.user,
-        )  # fmt: skip
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = form.existing_user() or services.create_person(
+                email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+            )
+            services.assign_role(
+                association=self.association, user=user, role=data["role"],
+                actor=self.request.user,
+            )  # fmt: skip
+            if not user.has_usable_password():
+                # New to the portal: they choose their own password through the link.
+                services.send_invitation(
+                    request=self.request, user=user, association=self.association,
+                    role=data["role"],
+                )  # fmt: skip
         messages.success(self.request, _("The role was saved."))
         return redirect("association:roles", association=self.association.slug)
 

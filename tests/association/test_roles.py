@@ -45,3 +45,42 @@ def test_an_administrator_cannot_remove_their_own_role(client, association):
     assert response.status_code == 200
     with scopes_disabled():
         assert RoleAssignment.objects.filter(pk=own.pk).exists()
+
+
+def test_a_new_person_is_invited_by_mail_to_choose_a_password(
+    client, association, smtp_server, django_capture_on_commit_callbacks
+):
+    admin = factories.make_staff(association, "administrator")
+    client.force_login(admin)
+    # The mail leaves only once the role is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/norrbotten/roller/",
+            {"email": "Ny.Person@Example.org", "first_name": "Ny", "last_name": "Person",
+             "role": "editor"},
+        )  # fmt: skip
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 1
+    mail = smtp_server.messages[0]
+    assert mail["To"] == "ny.person@example.org"
+    assert "Norrbottens Kommuner" in mail["Subject"]
+    body = mail.get_content()
+    assert "handläggare" in body.lower()  # in Swedish, the default language
+    assert "Välj ditt lösenord" in body
+    link = next(word for word in body.split() if "/accounts/password/reset/key/" in word)
+    client.logout()
+    path = link.split("testserver", 1)[1]
+    page = client.get(path, follow=True)
+    assert page.status_code == 200
+    assert "password1" in page.text  # the form to choose a password
+
+
+def test_an_existing_person_gets_the_role_without_a_new_invitation(
+    client, association, smtp_server, django_capture_on_commit_callbacks
+):
+    admin = factories.make_staff(association, "administrator")
+    factories.make_user("finns@example.org")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/norrbotten/roller/", {"email": "finns@example.org", "role": "viewer"})
+    assert smtp_server.messages == []
