@@ -69,6 +69,27 @@ ASSOCIATIONS = [
 ]
 
 
+def demo_logo(association: Association) -> bytes:
+    """A plain monogram in the association's colour: demo data needs a logo to show."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (120, 120), association.primary_colour)
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 46)
+    except OSError:
+        font = ImageFont.load_default(size=46)
+    words = (association.short_name or association.name).split()
+    initials = "".join(word[0] for word in words[:3]).upper()
+    draw.rounded_rectangle((8, 8, 112, 112), radius=18, fill="#ffffff")
+    draw.text((60, 60), initials, fill=association.primary_colour, font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def demo_email(role: str, slug: str) -> str:
     return f"{role}.{slug}@demo.samverka.se"
 
@@ -86,6 +107,10 @@ def seed(out) -> dict[str, str]:
         association, _ = Association.objects.update_or_create(
             slug=data["slug"], defaults={**fields, "is_demo": True}
         )
+        if not association.logo or not association.logo.storage.exists(association.logo.name):
+            from django.core.files.base import ContentFile
+
+            association.logo.save(f"{association.slug}.png", ContentFile(demo_logo(association)))
         with tenant_scope(association):
             for role, label in [
                 (StaffRole.ADMINISTRATOR, "administratör"),

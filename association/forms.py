@@ -27,8 +27,22 @@ class AssociationProfileForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > settings.SAMVERKA_LOGO_MAX_BYTES:
+        if not logo or not hasattr(logo, "content_type"):
+            return logo  # unchanged
+        if logo.size > settings.SAMVERKA_LOGO_MAX_BYTES:
             raise forms.ValidationError(_("The logo may be at most 1 MB."))
+        # The file name says nothing; the content must really be one of the allowed images.
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(logo) as image:
+                image.verify()
+                kind = image.format
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG or WebP image.")) from error
+        if kind not in {"PNG", "JPEG", "WEBP"}:
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
+        logo.seek(0)
         return logo
 
 

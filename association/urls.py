@@ -7,6 +7,7 @@ app_name = "association"
 urlpatterns = [
     path("", views.AssociationHomeView.as_view(), name="home"),
     path("tema.css", views.theme_css, name="theme"),
+    path("logotyp", views.logo, name="logo"),
     path("tillganglighet/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("installningar/", views.AssociationSettingsView.as_view(), name="settings"),
     path("roller/", views.RoleListView.as_view(), name="roles"),

@@ -223,3 +223,27 @@ def set_language(request):
 
 
 set_language.access = Access.PUBLIC
+
+
+def logo(request, association):
+    """The association's logo, served through the portal (it has no web server of its own
+    for uploads) and under the association's own address."""
+    import mimetypes
+
+    from django.http import FileResponse, Http404
+
+    current = request.association
+    if not current.logo:
+        raise Http404
+    try:
+        handle = current.logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(current.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+logo.access = Access.PUBLIC

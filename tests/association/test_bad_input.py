@@ -198,3 +198,47 @@ def test_every_page_survives_garbage(client, db):
         upload = SimpleUploadedFile("data.csv", b"\x00\xff\xfe binary \x00", "text/csv")
         response = client.post(url, {**GARBAGE, "file": upload})
         assert response.status_code < 500, f"POST {url}"
+
+
+def _png_bytes(size=(40, 20)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 80, 122)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_logo_must_really_be_an_image_of_sensible_size(client, association, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(factories.make_staff(association, "administrator"))
+    url = "/norrbotten/installningar/"
+    fake = SimpleUploadedFile("logo.png", b"<html><script>alert(1)</script></html>", "image/png")
+    response = client.post(url, settings_form_data(association, logo=fake))
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"]
+    huge = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1), "image/png")
+    response = client.post(url, settings_form_data(association, logo=huge))
+    assert response.context["form"].errors["logo"]
+    svg = SimpleUploadedFile(
+        "logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"
+    )
+    response = client.post(url, settings_form_data(association, logo=svg))
+    assert response.context["form"].errors["logo"]
+    association.refresh_from_db()
+    assert not association.logo
+
+    real = SimpleUploadedFile("logo.png", _png_bytes(), "image/png")
+    response = client.post(url, settings_form_data(association, logo=real))
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert association.logo.name.startswith("logos/")
+    page = client.get("/norrbotten/")
+    assert f'src="/norrbotten/logotyp?v={association.version}"' in page.text
+    served = client.get("/norrbotten/logotyp")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == _png_bytes()

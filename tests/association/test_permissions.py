@@ -20,6 +20,7 @@ EXPECTED = {
     "association_create": Access.PLATFORM_ADMIN,
     "association:home": Access.PUBLIC,
     "association:theme": Access.PUBLIC,
+    "association:logo": Access.PUBLIC,
     "association:accessibility": Access.PUBLIC,
     "association:settings": Access.ADMINISTRATOR,
     "association:roles": Access.ADMINISTRATOR,
