@@ -9,6 +9,7 @@ database while the browser runs; ``page`` depends on ``site`` so that pytest can
 the other way. DJANGO_ALLOW_ASYNC_UNSAFE is not needed and not set.
 """
 
+import os
 import re
 import shutil
 import time
@@ -132,6 +133,8 @@ def browser_args():
 def page(site, live_server, browser_args):
     """A fresh page in a fresh browser; started only after ``site`` has written its rows."""
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs it")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
