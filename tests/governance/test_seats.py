@@ -30,3 +30,32 @@ def test_the_right_lapses_when_every_seat_has_ended(client, association):
     assert "Endast för ledamöter." not in client.get("/norrbotten/organ/styrelse/").text
     client.force_login(current)
     assert "Endast för ledamöter." in client.get("/norrbotten/organ/styrelse/").text
+
+
+def test_body_member_and_board_levels(rf, association, other_association):
+    """The predicates later pages will declare: BODY_MEMBER (any seat here) and BOARD."""
+    from association.permissions import Access, user_has_access
+
+    board = factories.make_body(association, "styrelse", kind="board")
+    committee = factories.make_body(association, "socialberedning", kind="preparatory_committee")
+    elsewhere = factories.make_body(other_association, "styrelse", kind="board")
+    board_member = factories.make_seat(board)
+    committee_member = factories.make_seat(committee)
+    member_elsewhere = factories.make_seat(elsewhere)
+    viewer = factories.make_staff(association, "viewer")
+
+    def access(user, level):
+        request = rf.get("/")
+        request.user = user
+        request.association = association
+        with tenant_scope(association):
+            return user_has_access(request, level)
+
+    assert access(board_member, Access.BOARD)
+    assert access(board_member, Access.BODY_MEMBER)
+    assert not access(committee_member, Access.BOARD)
+    assert access(committee_member, Access.BODY_MEMBER)
+    assert not access(member_elsewhere, Access.BODY_MEMBER)  # a seat in another association
+    assert not access(member_elsewhere, Access.BOARD)
+    assert access(viewer, Access.BODY_MEMBER)  # staff see what members see
+    assert not access(viewer, Access.BOARD)  # but do not act as the board
