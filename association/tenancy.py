@@ -10,11 +10,10 @@ from contextlib import contextmanager
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
+from django_scopes import ScopedManager, scope, scopes_disabled
 
 __all__ = [
     "TenantModel",
-    "active_association",
     "scope",
     "scopes_disabled",
     "tenant_scope",
@@ -43,12 +42,6 @@ def tenant_scope(association) -> Iterator[None]:
         raise ValueError("tenant_scope needs an association")
     with scope(association=association):
         yield
-
-
-def active_association():
-    """The association whose scope is open, or None."""
-    value = get_scope().get("association")
-    return value if isinstance(value, models.Model) else None
 
 
 def tenant_models() -> list[type[models.Model]]:
