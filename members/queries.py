@@ -89,7 +89,9 @@ def figure_history(municipality_id: int | None = None) -> QuerySet[FigureChange]
 
 
 def national_figures_all() -> QuerySet[NationalFigure]:
-    return NationalFigure.objects.select_related("imported_by").order_by("-year")
+    # Without the importer: national figures are shared, and the person who imported them may
+    # be staff of another association (the figure history names them only to their own).
+    return NationalFigure.objects.order_by("-year")
 
 
 def import_preview(figure_import: FigureImport) -> list[dict]:

@@ -28,3 +28,21 @@ def test_figure_history_hides_people_of_other_associations(client, association, 
     assert "foreign.editor@example.org" not in page.text
     assert str(foreign_staff) not in page.text
     assert str(own_staff) in page.text
+
+
+def test_import_page_does_not_name_who_imported_the_national_figures(
+    client, association, other_association
+):
+    own_staff = factories.make_staff(association, "editor")
+    foreign_staff = factories.make_staff(other_association, "editor", "utrikes@example.org")
+    with scopes_disabled():
+        set_figures(
+            kind="tax_capacity", values={("00", 2024): Decimal(271_000)}, source="SCB",
+            actor=foreign_staff, via_association=other_association,
+        )  # fmt: skip
+    client.force_login(own_staff)
+    page = client.get("/norrbotten/medlemmar/import/")
+    assert page.status_code == 200
+    assert "271" in page.text
+    assert "utrikes@example.org" not in page.text
+    assert str(foreign_staff) not in page.text
