@@ -1,19 +1,10 @@
 from datetime import date
 
 from django.db import transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from association.services import record_history
 from governance.models import Body, Seat, SeatRole
-
-
-@transaction.atomic
-def create_body(*, association, actor, **fields) -> Body:
-    body = Body(association=association, **fields)
-    body.full_clean(exclude=["association"])
-    body.save()
-    record_history(association=association, actor=actor, action="created", obj=body)
-    return body
 
 
 @transaction.atomic
@@ -30,15 +21,6 @@ def grant_seat(
     assign_perm("governance.view_body_documents", user, body)
     record_history(association=body.association, actor=actor, action="seat_granted", obj=seat)
     return seat
-
-
-@transaction.atomic
-def end_seat(*, seat: Seat, actor) -> None:
-    others = Seat.objects.filter(body=seat.body, user=seat.user).exclude(pk=seat.pk).exists()
-    if not others:
-        remove_perm("governance.view_body_documents", seat.user, seat.body)
-    record_history(association=seat.association, actor=actor, action="seat_ended", obj=seat)
-    seat.delete()
 
 
 @transaction.atomic

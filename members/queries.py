@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from members.models import (
     County,
@@ -34,12 +34,6 @@ def memberships(association) -> QuerySet[Membership]:
         Membership.objects.filter(association=association)
         .select_related("municipality__county")
         .order_by("municipality__name", "joined_on")
-    )
-
-
-def memberships_in_year(association, year: int) -> QuerySet[Membership]:
-    return memberships(association).filter(
-        Q(joined_on__year__lte=year), Q(left_on__isnull=True) | Q(left_on__year__gte=year)
     )
 
 
