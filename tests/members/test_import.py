@@ -10,7 +10,6 @@ from members.imports import parse_figures
 from members.models import FigureChange, FigureImport, NationalFigure, PopulationFigure
 from members.queries import municipality_codes
 from tests import factories
-from tests.members.conftest import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +80,7 @@ def test_binary_and_empty_files_are_refused():
 
 @pytest.fixture
 def editor_client(association, login):
-    return login(with_second_factor(factories.make_staff(association, "editor")))
+    return login(factories.make_staff(association, "editor"))
 
 
 def upload(client, text, kind="population", name="folkmangd.csv"):

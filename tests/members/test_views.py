@@ -16,7 +16,6 @@ from tests.members.conftest import (
     make_figures,
     make_members,
     make_rule,
-    with_second_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def client_for(who, association, other_association, client, login):
         user = factories.make_platform_admin()
     else:
         user = factories.make_staff(association, who)
-    return login(with_second_factor(user))
+    return login(user)
 
 
 def staff_pages(setup):
@@ -94,7 +93,7 @@ def test_public_list_hides_internal_columns(setup, client):
 
 @pytest.mark.parametrize("role", ["editor", "administrator"])
 def test_another_associations_objects_are_404(role, setup, association, login):
-    http = login(with_second_factor(factories.make_staff(association, role)))
+    http = login(factories.make_staff(association, role))
     foreign_member, foreign_rule = setup["foreign_member"], setup["foreign_rule"]
     assert http.get(f"{BASE}{foreign_member.pk}/").status_code == 404
     assert http.get(f"{BASE}{foreign_member.pk}/andra/").status_code == 404
@@ -114,13 +113,13 @@ def test_foreign_import_is_404(setup, association, other_association, login):
             association=other_association, actor=None, kind="population", file_name="x.csv",
             source="SCB", rows=[{"line": 2, "code": "2580", "year": 2023, "value": "1"}],
         )  # fmt: skip
-    http = login(with_second_factor(factories.make_staff(association, "editor")))
+    http = login(factories.make_staff(association, "editor"))
     assert http.get(f"{BASE}import/{foreign.pk}/").status_code == 404
     assert http.post(f"{BASE}import/{foreign.pk}/", {"action": "confirm"}).status_code == 404
 
 
 def test_create_and_edit_membership_with_version_check(setup, association, login):
-    http = login(with_second_factor(factories.make_staff(association, "editor")))
+    http = login(factories.make_staff(association, "editor"))
     with scopes_disabled():
         from members.models import Municipality
 
@@ -150,7 +149,7 @@ def test_create_and_edit_membership_with_version_check(setup, association, login
 
 
 def test_bad_input_never_500(setup, association, login):
-    http = login(with_second_factor(factories.make_staff(association, "editor")))
+    http = login(factories.make_staff(association, "editor"))
     assert (
         http.post(f"{BASE}ny/", {"municipality": "abc", "joined_on": "yesterday"}).status_code
         == 200
@@ -164,7 +163,7 @@ def test_bad_input_never_500(setup, association, login):
 
 
 def test_fee_rule_create_refuses_overlap_and_edit_detects_conflict(setup, association, login):
-    http = login(with_second_factor(factories.make_staff(association, "editor")))
+    http = login(factories.make_staff(association, "editor"))
     data = {
         "name": "Ny", "first_year": 2025, "last_year": 2027, "basis": "tax_base",
         "rate": "0.30", "base_year_offset": "-1", "rounding": "krona", "pro_rata": "on",
@@ -188,7 +187,7 @@ def test_fee_rule_create_refuses_overlap_and_edit_detects_conflict(setup, associ
 def test_fee_page_flags_missing_and_exports(setup, association, login):
     make_members(association, ["2584"])  # Kiruna has figures; add one without
     make_members(association, ["0114"])
-    http = login(with_second_factor(factories.make_staff(association, "viewer")))
+    http = login(factories.make_staff(association, "viewer"))
     response = http.get(f"{BASE}avgifter/?year=2024")
     assert "No population figure for 2023" in response.text
     csv = http.get(f"{BASE}avgifter/2024.csv")
@@ -221,7 +220,7 @@ def test_query_count_does_not_grow_with_members(url, association, login, other_a
     assert len(codes) == 290
     make_rule(association)
     make_figures(codes, 2023)
-    http = login(with_second_factor(factories.make_staff(association, "editor")))
+    http = login(factories.make_staff(association, "editor"))
     make_members(association, codes[:7])
     small = _count(http, url)
     make_members(association, codes[7:])
