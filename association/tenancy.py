@@ -14,6 +14,7 @@ from django_scopes import ScopedManager, scope, scopes_disabled
 
 __all__ = [
     "TenantModel",
+    "in_each_association",
     "scope",
     "scopes_disabled",
     "tenant_scope",
@@ -42,6 +43,18 @@ def tenant_scope(association) -> Iterator[None]:
         raise ValueError("tenant_scope needs an association")
     with scope(association=association):
         yield
+
+
+def in_each_association(service, **kwargs) -> dict[str, object]:
+    """Run ``service(association=..., **kwargs)`` once per association, each inside its own
+    scope, for periodic tasks that sweep every tenant; returns the results by slug."""
+    from association.models import Association
+
+    results = {}
+    for association in Association.objects.order_by("pk").iterator():
+        with tenant_scope(association):
+            results[association.slug] = service(association=association, **kwargs)
+    return results
 
 
 def tenant_models() -> list[type[models.Model]]:

@@ -59,3 +59,17 @@ def test_body_member_and_board_levels(rf, association, other_association):
     assert not access(member_elsewhere, Access.BOARD)
     assert access(viewer, Access.BODY_MEMBER)  # staff see what members see
     assert not access(viewer, Access.BOARD)  # but do not act as the board
+
+
+def test_the_periodic_task_sweeps_every_association(association, other_association):
+    from governance.tasks import revoke_lapsed_seat_rights as task
+
+    for owner in (association, other_association):
+        body = factories.make_body(owner)
+        with scopes_disabled():
+            grant_seat(
+                body=body, user=factories.make_user(), role="member",
+                starts_on=date(2015, 1, 1), ends_on=date(2018, 12, 31), actor=None,
+            )  # fmt: skip
+    assert task() == {"norrbotten": 1, "annat": 1}
+    assert task() == {"norrbotten": 0, "annat": 0}
