@@ -8,7 +8,19 @@ HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # Paths at the top of the site that an association slug must not shadow.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "healthz", "i18n", "konto", "static", "media", "api", "om", "about"}
+    {
+        "accounts",
+        "admin",
+        "healthz",
+        "i18n",
+        "konto",
+        "plattform",
+        "static",
+        "media",
+        "api",
+        "om",
+        "about",
+    }
 )
 
 
