@@ -3,9 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from association.models import Association
 from association.tenancy import tenant_scope
 from members.models import FeeBasis, FeeRounding, FeeRule, FigureKind, Membership, Municipality
+from members.queries import current_adoption
 from members.services import (
     adopt_fee_schedule,
     create_fee_rule,
@@ -84,14 +87,18 @@ def seed(out) -> dict[str, str]:
                     rounding=FeeRounding.KRONA, pro_rata=True,
                 )  # fmt: skip
             if slug == "norrbotten":
-                _adopt_demo_schedule(association)
+                _adopt_demo_schedule(association, out)
         out.write(f"  {association.name}: {len(members)} medlemskommuner")
     return {}
 
 
-def _adopt_demo_schedule(association) -> None:
-    """Adopt the demo year once; an existing adoption (of any kind) is left alone."""
-    from members.queries import current_adoption
-
-    if current_adoption(association, DEMO_ADOPTION["year"]) is None:
+def _adopt_demo_schedule(association, out) -> None:
+    """Adopt the demo year once; an existing adoption is left alone, and a schedule that
+    cannot be adopted (data changed since the seed) is skipped, not forced."""
+    if current_adoption(association, DEMO_ADOPTION["year"]) is not None:
+        return
+    try:
         adopt_fee_schedule(association=association, actor=None, **DEMO_ADOPTION)
+    except ValidationError as error:
+        out.write(f"  {association.name}: avgiftslistan {DEMO_ADOPTION['year']} fastställdes "
+                  f"inte ({' '.join(error.messages)})")  # fmt: skip

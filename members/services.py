@@ -709,8 +709,8 @@ def adopt_fee_schedule(
         action="superseded" if current is not None else "adopted", obj=adoption,
         changes={"decision_reference": (None, adoption.decision_reference),
                  "decided_on": (None, decided_on), "total": (None, adoption.total),
-                 "reason": (None, reason) if current is not None else (None, None),
-                 "supersedes": (None, str(current) if current else None)},
+                 **({"supersedes": (None, str(current)), "reason": (None, reason)}
+                    if current is not None else {})},
     )  # fmt: skip
     return adoption
 

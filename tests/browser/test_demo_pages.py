@@ -24,9 +24,7 @@ def site(transactional_db, settings):
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
     from association.tenancy import scopes_disabled
-    from members.models import Membership
-
-    from members.models import AdoptedFeeSchedule
+    from members.models import AdoptedFeeSchedule, Membership
 
     with scopes_disabled():
         return {

@@ -453,3 +453,23 @@ def len_queries(http, url) -> int:
     with CaptureQueriesContext(connection) as context:
         assert http.get(url).status_code == 200
     return len(context.captured_queries)
+
+
+def test_demo_adopts_norrbottens_schedule_once():
+    import io
+
+    from association import demo as association_demo
+    from members import demo
+
+    association_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    with scopes_disabled():
+        [adoption] = AdoptedFeeSchedule.objects.filter(association__slug="norrbotten")
+        assert adoption.year == 2026 and adoption.is_demo
+        assert adoption.decision_reference == "Förbundsfullmäktige 2025-11-20 § 7"
+        assert adoption.rows.count() == 14
+        assert not AdoptedFeeSchedule.objects.exclude(association__slug="norrbotten").exists()
+    # The national figures the demo seeds are platform data, imported by nobody in particular.
+    assert not PopulationFigure.objects.filter(imported_by__isnull=False).exists()
+    assert Client().get("/norrbotten/medlemmar/?year=2026").text.count("Förbundsfullmäktige") == 1
