@@ -23,7 +23,10 @@ lines and gets both refusals:
   that sets it to true passes (the old row was not locked yet).
 
 A locked record is never edited: it is superseded by a new one that points at it, so the
-old one stays as it was and readable (see ``members.AdoptedFeeSchedule``).
+old one stays as it was and readable (see ``members.AdoptedFeeSchedule``). The only way
+past the trigger is deliberate database maintenance (dropping the trigger, or
+django-pgtrigger's ``pgtrigger.ignore("app.Model:locked_row")``); no page or service does.
+Tests: tests/association/test_locking.py.
 """
 
 from typing import ClassVar

@@ -412,17 +412,6 @@ def test_the_database_refuses_changes_to_an_adopted_schedule(two, association):
     adopt(association, expected_current=adoption.pk, reason="Ny beräkning")
 
 
-def test_lock_triggers_can_lock_rows_once_a_flag_is_set():
-    """The conditional form other apps use (e.g. minutes once adjusted)."""
-    from association.locking import lock_triggers
-
-    [always] = lock_triggers()
-    [flagged] = lock_triggers("is_adjusted")
-    assert always.condition is None
-    assert flagged.condition is not None
-    assert ("old__is_adjusted", True) in flagged.condition.children
-
-
 @pytest.mark.parametrize("url", [f"{A}?year=2024", f"{A}avgifter/?year=2024"])
 def test_adopted_pages_query_count_does_not_grow_with_members(url, association, login):
     from members.register import read_municipalities
