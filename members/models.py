@@ -422,6 +422,8 @@ class AdoptedFeeSchedule(locking.LockedModel, TenantModel):
         verbose_name=_("supersedes"),
     )
     rule_name = models.CharField(_("fee rule"), max_length=200)
+    rule_first_year = models.PositiveSmallIntegerField(_("first fee year"))
+    rule_last_year = models.PositiveSmallIntegerField(_("last fee year"), null=True, blank=True)
     basis = models.CharField(_("basis"), max_length=20, choices=FeeBasis.choices)
     rate = models.DecimalField(_("rate"), max_digits=10, decimal_places=4)
     cap_per_mille = models.DecimalField(
@@ -469,7 +471,8 @@ class AdoptedFeeSchedule(locking.LockedModel, TenantModel):
     def as_rule(self) -> FeeRule:
         """The rule's parameters as they were, as an unsaved FeeRule (for display)."""
         return FeeRule(
-            name=self.rule_name, first_year=self.year, last_year=self.year, basis=self.basis,
+            name=self.rule_name, first_year=self.rule_first_year,
+            last_year=self.rule_last_year, basis=self.basis,
             rate=self.rate, cap_per_mille=self.cap_per_mille,
             base_year_offset=self.base_year_offset, rounding=self.rounding,
             pro_rata=self.pro_rata,

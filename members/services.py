@@ -683,6 +683,7 @@ def adopt_fee_schedule(
     adoption = AdoptedFeeSchedule(
         association=association, year=year, decision_reference=decision_reference.strip(),
         decided_on=decided_on, reason=reason, supersedes=current, rule_name=rule.name,
+        rule_first_year=rule.first_year, rule_last_year=rule.last_year,
         basis=rule.basis, rate=rule.rate, cap_per_mille=rule.cap_per_mille,
         base_year_offset=rule.base_year_offset, rounding=rule.rounding, pro_rata=rule.pro_rata,
         total=schedule.total, is_demo=schedule.uses_demo_figures,
