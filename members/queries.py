@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from members.models import (
+    AdoptedFeeRow,
     AdoptedFeeSchedule,
     County,
     FeeRule,
@@ -139,11 +140,7 @@ def adoption(association, pk: int) -> QuerySet[AdoptedFeeSchedule]:
     return adoptions(association).filter(pk=pk).prefetch_related(_adopted_rows())
 
 
-def _adopted_rows():
-    from django.db.models import Prefetch
-
-    from members.models import AdoptedFeeRow
-
+def _adopted_rows() -> Prefetch:
     return Prefetch(
         "rows",
         queryset=AdoptedFeeRow.objects.select_related("membership__municipality__county"),

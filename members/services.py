@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from association.models import Association
 from association.services import ConcurrentEditError, record_history, update_versioned
 from members import queries
 from members.fees import FeeInput, FeeResult, compute_fee
@@ -663,8 +664,7 @@ def adopt_fee_schedule(
     reason; the old one is left exactly as it was. ``expected_current`` is the adoption the
     person saw (None: none), so two administrators cannot supersede without knowing it.
     """
-    from association.models import Association
-
+    # One adoption at a time per association: the second waits, then sees the first.
     Association.objects.select_for_update().filter(pk=association.pk).first()
     current = queries.current_adoption(association, year)
     if (current.pk if current else None) != expected_current:
