@@ -146,7 +146,10 @@ class AdoptionForm(forms.Form):
         label=_("Reason for superseding"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    current = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    current = forms.IntegerField(
+        widget=forms.HiddenInput, required=False,
+        error_messages={"invalid": _("This form is out of date; open the page again.")},
+    )  # fmt: skip
 
     def __init__(self, *args, superseding: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -478,3 +478,43 @@ def test_demo_adopts_norrbottens_schedule_once():
     # The national figures the demo seeds are platform data, imported by nobody in particular.
     assert not PopulationFigure.objects.filter(imported_by__isnull=False).exists()
     assert Client().get("/norrbotten/medlemmar/?year=2026").text.count("Förbundsfullmäktige") == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"population": "99999999999", "year": "2024"},
+        {"population": "-1", "year": "2024"},
+        {"population": "1", "year": "-3", "tax_capacity": "1e30"},
+        {"population": "1", "year": "2024", "tax_capacity": "12345678901234"},
+        {"population": "1", "year": "99999", "reason": "x" * 3000},
+        {"population": "abc", "year": "", "municipality": "x"},
+    ],
+)
+def test_bad_correction_input_is_a_form_error(two, association, login, data):
+    editor = login(factories.make_staff(association, "editor"))
+    lulea = Municipality.objects.get(code="2580")
+    response = editor.post(
+        f"{A}siffror/korrigeringar/ny/",
+        {"municipality": lulea.pk, "reason": "Avtal", **data},
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.text
+    with scopes_disabled():
+        assert not FigureCorrection.objects.exists()
+
+
+def test_bad_adoption_input_is_a_form_error(two, association, login):
+    admin = login(factories.make_staff(association, "administrator"))
+    for data in (
+        {"decision_reference": "", "decided_on": "2023-11-20"},
+        {"decision_reference": "x" * 300, "decided_on": "2023-11-20"},
+        {"decision_reference": "FF § 7", "decided_on": "2023-13-45"},
+        {**DECISION, "current": "abc"},
+        {**DECISION, "current": "999999"},
+    ):
+        response = admin.post(f"{A}avgifter/2024/faststall/", data)
+        assert response.status_code == 200, data
+        assert "errorlist" in response.text, data
+    with scopes_disabled():
+        assert not AdoptedFeeSchedule.objects.exists()
