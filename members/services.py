@@ -374,6 +374,10 @@ def update_correction(
 
 @transaction.atomic
 def delete_correction(*, correction: FigureCorrection, actor) -> None:
+    """Remove a correction (the national figure applies again); removing twice is a no-op."""
+    correction = FigureCorrection.objects.select_for_update().filter(pk=correction.pk).first()
+    if correction is None:
+        return
     record_history(
         association=correction.association, actor=actor, action="deleted", obj=correction,
         changes={name: (getattr(correction, name), None) for name in CORRECTION_FIELDS},
