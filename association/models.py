@@ -187,6 +187,9 @@ ACTION_LABELS = {
     "seat_granted": _("Seat given"),
     "seat_ended": _("Seat ended"),
     "figures_imported": _("Figures imported"),
+    "deleted": _("Removed"),
+    "adopted": _("Adopted"),
+    "superseded": _("Adopted, superseding an earlier adoption"),
 }
 CHANGE_LABELS = {
     "created": _("new values"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "django_htmx",
+    "pgtrigger",
     "association",
     "members",
     "governance",
