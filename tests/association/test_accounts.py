@@ -89,3 +89,19 @@ def test_a_recovery_code_stands_in_for_a_lost_authenticator(client, db):
     client.post("/accounts/login/", credentials)
     response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
     assert "_auth_user_id" not in client.session  # a used code does not work twice
+
+
+def _login_links(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="(/accounts/login/[^"]*)"', html)
+
+
+def test_the_login_link_does_not_nest_next_into_itself(client, db):
+    factories.make_association("forsta")
+    assert _login_links(client.get("/forsta/").text) == ["/accounts/login/?next=/forsta/"]
+    page = client.get("/accounts/login/?next=/forsta/")
+    assert _login_links(page.text) == ["/accounts/login/?next=/forsta/"]
+    page = client.get("/accounts/password/reset/")
+    assert _login_links(page.text)[0] == "/accounts/login/"
+    assert not [link for link in _login_links(page.text) if "next=/accounts" in link]
