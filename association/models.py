@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -61,6 +62,9 @@ class User(AbstractUser):
         return self.is_active and self.is_superuser
 
 
+DUPLICATE_ORGANISATION_NUMBER = _("Another association already has this organisation number.")
+
+
 class Association(models.Model):
     """A municipal association (kommunförbund): the tenant."""
 
@@ -118,9 +122,25 @@ class Association(models.Model):
             ("change_content", _("Edit the association's content")),
             ("manage_association", _("Manage the association's settings and people")),
         ]
+        constraints = [
+            # Addresses are matched exactly; an upper-case slug would be unreachable.
+            models.CheckConstraint(
+                condition=models.Q(slug=Lower("slug")), name="association_slug_lower_case"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~models.Q(organisation_number=""),
+                name="unique_organisation_number",
+                violation_error_message=DUPLICATE_ORGANISATION_NUMBER,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.slug = (self.slug or "").strip().lower()
 
     @property
     def display_name(self) -> str:
