@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from association.models import DUPLICATE_ORGANISATION_NUMBER, Association, StaffRole, User
+from association.models import DUPLICATE_ORGANISATION_NUMBER, Association, StaffRole
 from association.validators import normalise_organisation_number
 
 
@@ -79,6 +79,3 @@ class RoleForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def existing_user(self) -> User | None:
-        return User.objects.filter(email=self.cleaned_data["email"]).first()

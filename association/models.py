@@ -177,6 +177,10 @@ class RoleAssignment(TenantModel):
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    # The name this association knows the person by. The account's own name may have been
+    # typed by another association, so this association's pages never show it.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
     granted_by = models.ForeignKey(
         User,
@@ -195,7 +199,11 @@ class RoleAssignment(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}"
+        return f"{self.name or self.user.email} – {self.get_role_display()}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 # What the history page says for each action and for keys that are not model fields.
