@@ -146,6 +146,22 @@ ACCOUNT_ADAPTER = "association.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_OPEN = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samverka] "
+# Rate limits live in Redis. Failed logins count per account (the e-mail typed: a guesser
+# locks only that account, for five minutes) and per client address, generously, so that
+# colleagues behind one municipal network address are not locked out by one person. Too
+# many attempts of any other kind get the styled 429 page (templates/429.html).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Where the client address comes from. Behind a reverse proxy every request comes from the
+# proxy's address, so per-address limits would lump everyone together: name the header the
+# proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) or how many proxies append to
+# X-Forwarded-For (TRUSTED_PROXY_COUNT). Unset, forwarding headers are ignored: any
+# client can write them.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Samverka"
