@@ -105,12 +105,24 @@ def update_versioned(
     return locked
 
 
+@transaction.atomic
 def update_association(
     *, association: Association, actor: User, expected_version: int, data: dict[str, Any]
 ) -> Association:
-    return update_versioned(
+    """Save the profile; a replaced or cleared logo leaves storage once this commits."""
+    from association.storage import delete_file_on_commit
+
+    data = dict(data)
+    if "logo" in data and not data["logo"]:
+        data["logo"] = ""  # the form's "clear" checkbox gives False
+    storage = association.logo.storage
+    old_name = Association.objects.filter(pk=association.pk).values_list("logo", flat=True)[0]
+    updated = update_versioned(
         obj=association, actor=actor, expected_version=expected_version, data=data
     )
+    if old_name and updated.logo.name != old_name:
+        delete_file_on_commit(old_name, storage)
+    return updated
 
 
 class RoleError(Exception):
