@@ -59,15 +59,11 @@ def test_seeding_again_keeps_what_users_changed_and_adds_what_is_missing():
         assert not norrbotten.logo  # cleared stays cleared
         assert Membership.objects.get(pk=lulea.pk).chair_name == "Ordförande Egen"
         rules = list(FeeRule.objects.filter(association=norrbotten))
-        assert [(r.pk, r.rate, r.first_year) for r in rules] == [
-            (rule.pk, Decimal("0.30"), 2024)
-        ]
+        assert [(r.pk, r.rate, r.first_year) for r in rules] == [(rule.pk, Decimal("0.30"), 2024)]
         assert RoleAssignment.objects.get(pk=editor.pk).role == "viewer"
         body = Body.objects.get(association=norrbotten, slug="styrelse")
         assert body.description == "Vår egen beskrivning"
-        assert Membership.objects.filter(
-            association=norrbotten, municipality__code="2584"
-        ).exists()
+        assert Membership.objects.filter(association=norrbotten, municipality__code="2584").exists()
     population = PopulationFigure.objects.get(municipality__code="2580", year=2023)
     assert (population.population, population.is_demo) == (81_234, False)
     national = NationalFigure.objects.get(year=2023)
