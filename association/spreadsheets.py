@@ -27,6 +27,7 @@ from django.utils.http import content_disposition_header
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
+NUMBERS = (int, float, Decimal)  # bool is an int: Excel shows TRUE/FALSE
 
 
 def is_formula_like(value: object) -> bool:
@@ -95,7 +96,7 @@ def xlsx_response(
     """One worksheet: an optional title row, a bold header, the rows and an optional footer
     (its first cell bold). ``money_columns`` are 0-based columns shown with two decimals."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -114,9 +115,13 @@ def xlsx_response(
         for index, value in enumerate(values):
             if isinstance(value, datetime) and value.tzinfo is not None:
                 value = value.replace(tzinfo=None)  # Excel has no time zones
+            elif value is not None and not isinstance(value, (*NUMBERS, date, str)):
+                value = str(value)  # lazy translations, model instances
             cell = Cell(sheet, value=None)
             if isinstance(value, str):
-                # Assign the text directly: openpyxl would store "=..." as a formula.
+                # Assign the text directly: openpyxl would store "=..." as a formula. The
+                # same checks as its own: no XML-illegal control characters, Excel's length.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
                 cell._value, cell.data_type = value, "s"
                 if is_formula_like(value):
                     cell.quotePrefix = True
@@ -124,7 +129,7 @@ def xlsx_response(
                 cell.value = value
             if bold and (not is_data or index == 0):
                 cell.font = Font(bold=True)
-            if index in money and isinstance(value, (int, float, Decimal)):
+            if index in money and isinstance(value, NUMBERS):
                 cell.number_format = MONEY_FORMAT
             if measure and value is not None:
                 widths[index] = max(widths.get(index, 0), len(str(value)))
