@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from association.models import Association, StaffRole, User
+from association.models import DUPLICATE_ORGANISATION_NUMBER, Association, StaffRole
 from association.validators import normalise_organisation_number
 
 
@@ -22,8 +22,7 @@ class AssociationProfileForm(forms.ModelForm):
         }
 
     def clean_organisation_number(self):
-        value = self.cleaned_data["organisation_number"]
-        return normalise_organisation_number(value) if value else ""
+        return _unique_organisation_number(self.cleaned_data["organisation_number"], self.instance)
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -51,9 +50,25 @@ class AssociationCreateForm(forms.ModelForm):
         model = Association
         fields = ["name", "slug", "organisation_number"]
 
+    def clean_slug(self):
+        # Addresses are lower case; "Norrbotten" means the same as "norrbotten".
+        return self.cleaned_data["slug"].strip().lower()
+
     def clean_organisation_number(self):
-        value = self.cleaned_data["organisation_number"]
-        return normalise_organisation_number(value) if value else ""
+        return _unique_organisation_number(self.cleaned_data["organisation_number"], self.instance)
+
+
+def _unique_organisation_number(value: str, instance: Association) -> str:
+    """The number written NNNNNN-NNNN, refused (on the field) if another association has it."""
+    if not value:
+        return ""
+    value = normalise_organisation_number(value)
+    others = Association.objects.filter(organisation_number=value)
+    if instance.pk:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise forms.ValidationError(DUPLICATE_ORGANISATION_NUMBER, code="unique")
+    return value
 
 
 class RoleForm(forms.Form):
@@ -64,6 +79,3 @@ class RoleForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def existing_user(self) -> User | None:
-        return User.objects.filter(email=self.cleaned_data["email"]).first()

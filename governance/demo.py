@@ -94,7 +94,8 @@ def seed(out) -> dict[str, str]:
         association = Association.objects.get(slug=slug)
         with tenant_scope(association):
             for order, (body_slug, name, kind, description) in enumerate(bodies):
-                Body.objects.update_or_create(
+                # A body that exists keeps whatever its association changed.
+                Body.objects.get_or_create(
                     association=association, slug=body_slug,
                     defaults={"name": name, "kind": kind, "description": description,
                               "ordering": order * 10,
