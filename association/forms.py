@@ -70,6 +70,8 @@ class AssociationProfileForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
+        if logo is False:
+            return ""  # "Clear" was ticked: the association has no logo any more
         if not logo or not hasattr(logo, "content_type"):
             return logo  # unchanged
         if logo.size > settings.SAMVERKA_LOGO_MAX_BYTES:

@@ -112,3 +112,15 @@ def test_a_broken_image_is_refused_with_a_message(admin_client, association, con
     assert logo_error_code(post_logo(admin_client, association, content)) == "image"
     association.refresh_from_db()
     assert not association.logo
+
+
+def test_clearing_the_logo_removes_it(admin_client, association):
+    assert post_logo(admin_client, association, black_and_white_png(40, 20)).status_code == 302
+    association.refresh_from_db()
+    assert association.logo
+    data = settings_form_data(association, **{"logo-clear": "on"})
+    response = admin_client.post(URL, data)
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert not association.logo
+    assert admin_client.get("/norrbotten/logotyp").status_code == 404
