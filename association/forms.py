@@ -14,7 +14,6 @@ from association.validators import normalise_organisation_number
 # its pixels are decoded (a small file can declare a huge bitmap), and what is accepted is
 # stored re-encoded, scaled to fit the header box.
 LOGO_MAX_SIDE = 4000
-LOGO_MAX_PIXELS = 16_000_000
 LOGO_BOX = (800, 240)
 
 LOGO_NOT_AN_IMAGE = _("The logo must be a PNG, JPEG or WebP image.")
@@ -112,7 +111,7 @@ def _downscaled_logo(upload) -> SimpleUploadedFile:
 
 
 def _check_dimensions(width: int, height: int) -> None:
-    if max(width, height) > LOGO_MAX_SIDE or width * height > LOGO_MAX_PIXELS:
+    if max(width, height) > LOGO_MAX_SIDE:
         raise forms.ValidationError(
             LOGO_TOO_LARGE, code="dimensions",
             params={"width": width, "height": height, "limit": LOGO_MAX_SIDE},
