@@ -344,3 +344,28 @@ def test_every_form_survives_generated_input(client, world):
             assert page.name in targets, f"no form found that posts to {page.name}"
     for form in forms.values():
         check_form(client, form)
+
+
+def test_the_form_reader_finds_every_kind_of_field():
+    html = """
+    <form method="post" action="/accounts/logout/"><button>Log out</button></form>
+    <form method="post" enctype="multipart/form-data">
+      <input type="hidden" name="version" value="3"><input name="name" value="Förbund">
+      <input type="checkbox" name="pro_rata" value="on" checked>
+      <input type="file" name="logo"><input type="submit" name="go" value="x">
+      <input name="locked" value="1" disabled>
+      <select name="kind"><option value="a">A</option><option value="b" selected>B</option>
+        <option>C</option></select>
+      <textarea name="notes">Rad ett</textarea>
+      <button type="submit" name="action" value="confirm"></button>
+      <button type="submit" name="action" value="discard"></button>
+    </form>"""
+    (form,) = forms_on("/norrbotten/x/", html)
+    assert (form.method, form.action) == ("post", "/norrbotten/x/")
+    fields = {name: (f.kind, f.value, f.options) for name, f in form.fields.items()}
+    assert fields == {
+        "version": ("hidden", "3", []), "name": ("text", "Förbund", []),
+        "pro_rata": ("checkbox", "on", ["on"]), "logo": ("file", "", []),
+        "kind": ("select", "b", ["a", "b", "C"]), "notes": ("textarea", "Rad ett", []),
+        "action": ("button", "confirm", ["confirm", "discard"]),
+    }  # fmt: skip
