@@ -116,10 +116,8 @@ class FigureImportForm(forms.Form):
         return cleaned
 
 
-class FigureCorrectionForm(forms.ModelForm):
+class FigureCorrectionForm(VersionedFormMixin, forms.ModelForm):
     """The association's own figure for one of its members in one fee year."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = FigureCorrection
@@ -150,7 +148,7 @@ class AdoptionForm(forms.Form):
         label=_("Decision"), max_length=200,
         help_text=_("Body, date and paragraph, e.g. “Förbundsfullmäktige 2025-11-20 § 7”."),
     )  # fmt: skip
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET)
+    decided_on = PlausibleDateField(label=_("Decided on"))
     reason = forms.CharField(
         label=_("Reason for superseding"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

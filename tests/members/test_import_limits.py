@@ -49,12 +49,13 @@ def test_long_cells_are_cut_short_in_messages():
 
 @pytest.fixture
 def editor_client(association, login):
-    return login(factories.make_staff(association, "editor"))
+    # National figures are platform data: only platform admins import them.
+    return login(factories.make_platform_admin())
 
 
 def post_file(client, content: bytes):
     return client.post(
-        "/norrbotten/medlemmar/import/",
+        "/plattform/siffror/",
         {"kind": "population", "source": "SCB", "file": SimpleUploadedFile("scb.csv", content)},
     )
 
