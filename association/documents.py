@@ -14,6 +14,19 @@
 - ``document_response(version)`` streams a version from storage with download headers.
   Who may download is the calling view's decision (each app decides for its documents).
 
+A meeting's download view, for example (the app's own permission check first; another
+association's document is a 404 because the scoped manager cannot find it)::
+
+    class PaperDownloadView(AccessMixin, View):
+        access = "meeting_papers"           # the app's predicate decides who may see them
+
+        def get(self, request, association, pk, number):
+            version = get_object_or_404(
+                DocumentVersion.objects.select_related("document"),
+                document__meeting_papers__meeting=self.meeting, document_id=pk, number=number,
+            )
+            return document_response(version)
+
 Versions never change: ``DocumentVersion`` is insert-only (``association.locking``; the
 database refuses UPDATE and DELETE). A document may be deleted as a whole (a wrong upload,
 a document that must be withdrawn): ``delete_document`` removes its versions past the lock,
@@ -23,7 +36,9 @@ service that fails itself removes what it stored.
 """
 
 import hashlib
+import logging
 import re
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -37,7 +52,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +70,8 @@ __all__ = [
     "document_response",
     "set_document_public",
 ]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
@@ -125,6 +142,7 @@ WRONG_EXTENSION = _(
 
 # What the zip inspection will read: the central directory and at most these small parts.
 _ZIP_MAX_ENTRIES = 10_000
+_ZIP_MAX_DIRECTORY = 4 * 1024 * 1024  # the central directory of 10 000 entries is far less
 _ZIP_MAX_PART = 1024 * 1024  # [Content_Types].xml, the main part's metadata
 _ZIP_MAX_RATIO = 200  # a member that would unpack to more than 200 times its stored size
 _ZIP_MAX_TOTAL = 1024 * 1024 * 1024  # everything unpacked: 1 GB
@@ -205,6 +223,7 @@ def _detect(upload, head: bytes) -> DocumentType:
 def _detect_zip(upload) -> DocumentType:
     """OOXML or ODF, judged from the central directory and one small part; nothing else of
     the archive is unpacked, so a zip bomb costs no more than reading its directory."""
+    _check_central_directory_size(upload)
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
@@ -234,6 +253,21 @@ def _detect_zip(upload) -> DocumentType:
             raise ValidationError(OTHER_ARCHIVE, code="other_archive")
         content_types = _read_small(archive, archive.getinfo("[Content_Types].xml"), _ZIP_MAX_PART)
         return _ooxml_kind(content_types, names)
+
+
+def _check_central_directory_size(upload) -> None:
+    """Refuse before ``zipfile`` parses a directory of millions of entries: the end record
+    (in the last 64 kB) gives the directory's size."""
+    size = _size_of(upload)
+    upload.seek(max(0, size - 65_557))
+    tail = upload.read()
+    upload.seek(0)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22:
+        raise ValidationError(BROKEN_ARCHIVE, code="broken")
+    entries, directory_size = struct.unpack_from("<HI", tail, end + 10)
+    if directory_size > _ZIP_MAX_DIRECTORY or (entries != 0xFFFF and entries > _ZIP_MAX_ENTRIES):
+        raise ValidationError(BROKEN_ARCHIVE, code="zip_bomb")
 
 
 def _read_small(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> bytes:
@@ -448,6 +482,23 @@ def delete_document(*, document: Document, actor: User | None) -> None:
         delete_file_on_commit(version.file.name, version.file.storage)
 
 
+def delete_documents_of_deleted_association(sender, instance, **kwargs) -> None:
+    """pre_delete receiver (connected in AssociationConfig.ready): an association that is
+    deleted altogether takes its documents along, past the versions' lock, and their
+    files leave storage once the deletion commits."""
+    from association.tenancy import scopes_disabled
+
+    with scopes_disabled():
+        versions = DocumentVersion.objects.filter(association=instance)
+        names = list(versions.values_list("file", flat=True))
+        if not names:
+            return
+        with pgtrigger.ignore("association.DocumentVersion:locked_row"):
+            Document.objects.filter(association=instance).delete()
+    for name in names:
+        delete_file_on_commit(name)
+
+
 # --- download ------------------------------------------------------------------------------
 
 
@@ -479,9 +530,14 @@ def document_response(version: DocumentVersion, *, filename: str | None = None) 
     browser may not guess another (nosniff) and the response is sandboxed."""
     kind = TYPES_BY_CONTENT_TYPE.get(version.content_type)
     inline = kind is not None and kind.is_image
+    try:
+        handle = version.file.open("rb")
+    except OSError as error:
+        # The row is there but storage lost the file: a fault to fix, not the reader's.
+        logger.error("Document file missing from storage: %s", version.file.name)
+        raise Http404 from error
     response = FileResponse(
-        version.file.open("rb"),
-        content_type=version.content_type if kind else "application/octet-stream",
+        handle, content_type=version.content_type if kind else "application/octet-stream"
     )
     response["Content-Disposition"] = content_disposition(
         filename or version.original_name, inline=inline

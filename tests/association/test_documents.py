@@ -493,3 +493,40 @@ def test_files_go_through_the_configured_storage(association, settings, tmp_path
                                 upload=upload("a.pdf", pdf_bytes()))  # fmt: skip
     assert (other / document.current_version.file.name).exists()
     assert Path(document.current_version.file.path).is_relative_to(other)
+
+
+def test_a_zip_whose_directory_is_enormous_is_refused_before_it_is_read():
+    """The end record promises a directory of 20 MB: refused without parsing it."""
+    end_record = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 0xFFFF, 0xFFFF, 20_000_000, 4, 0)
+    refusal = _refusal("stor.docx", b"PK\x03\x04" + bytes(100) + end_record)
+    assert refusal.code == "zip_bomb"
+
+
+def test_a_download_of_a_lost_file_is_not_found(association, media, caplog):
+    from django.http import Http404
+
+    with tenant_scope(association):
+        document = add_document(association=association, actor=None,
+                                upload=upload("a.pdf", pdf_bytes()))  # fmt: skip
+    (media / document.current_version.file.name).unlink()
+    with pytest.raises(Http404):
+        document_response(document.current_version)
+    assert "missing from storage" in caplog.text
+    caplog.clear()  # the logged error is this test's subject
+
+
+def test_a_deleted_association_takes_its_documents_and_files_along(
+    association, media, django_capture_on_commit_callbacks
+):
+    from association.models import Association
+
+    with tenant_scope(association):
+        document = add_document(association=association, actor=None,
+                                upload=upload("a.pdf", pdf_bytes()))  # fmt: skip
+        add_version(document=document, actor=None, upload=upload("b.pdf", pdf_bytes()))
+        paths = [media / v.file.name for v in document.versions.all()]
+    with django_capture_on_commit_callbacks(execute=True):
+        Association.objects.filter(pk=association.pk).delete()
+    with scopes_disabled():
+        assert not DocumentVersion.objects.exists()
+    assert not any(p.exists() for p in paths)
