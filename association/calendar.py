@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from association.documents import content_disposition
 
@@ -41,6 +41,10 @@ class CalendarEvent:
     url: str = ""
     cancelled: bool = False
     last_modified: datetime.datetime | None = None
+    # Invitations (REQUEST/CANCEL) need an organiser for most calendar programs to offer
+    # "accept"; a published calendar may leave it out.
+    organizer_email: str = ""
+    organizer_name: str = ""
 
     def __post_init__(self):
         for name in ("start", "end", "last_modified"):
@@ -69,6 +73,11 @@ def _event(event: CalendarEvent, *, stamp: datetime.datetime, method: str) -> Ev
         component.add("url", event.url)
     if event.last_modified is not None:
         component.add("last-modified", event.last_modified.astimezone(datetime.UTC))
+    if event.organizer_email:
+        organizer = vCalAddress(f"mailto:{event.organizer_email}")
+        if event.organizer_name:
+            organizer.params["CN"] = vText(event.organizer_name)
+        component.add("organizer", organizer)
     cancelled = event.cancelled or method == "CANCEL"
     component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return component

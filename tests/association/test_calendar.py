@@ -87,10 +87,13 @@ def test_a_cancelled_event_says_so():
 
 def test_invitations_use_request_and_last_modified_is_utc():
     changed = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=STOCKHOLM)
-    calendar = parse(calendar_bytes([meeting(last_modified=changed)], name="x",
-                                    method="request"))  # fmt: skip
+    invitation = meeting(last_modified=changed, organizer_email="kansli@norrbotten.se",
+                         organizer_name="Kansliet, Norrbottens Kommuner")  # fmt: skip
+    calendar = parse(calendar_bytes([invitation], name="x", method="request"))
     assert calendar["METHOD"] == "REQUEST"
     [event] = calendar.events
+    assert str(event["ORGANIZER"]) == "mailto:kansli@norrbotten.se"
+    assert event["ORGANIZER"].params["CN"] == "Kansliet, Norrbottens Kommuner"
     assert event.decoded("LAST-MODIFIED") == changed
     assert "DTSTAMP" in event
 
