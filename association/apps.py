@@ -15,3 +15,12 @@ class AssociationConfig(AppConfig):
         post_delete.connect(
             delete_logo_of_deleted_association, sender=Association, dispatch_uid="association_logo"
         )
+        from django.db.models.signals import pre_delete
+
+        from association.documents import delete_documents_of_deleted_association
+
+        pre_delete.connect(
+            delete_documents_of_deleted_association,
+            sender=Association,
+            dispatch_uid="association_documents",
+        )

@@ -25,7 +25,9 @@ lines and gets both refusals:
 A locked record is never edited: it is superseded by a new one that points at it, so the
 old one stays as it was and readable (see ``members.AdoptedFeeSchedule``). The only way
 past the trigger is deliberate database maintenance (dropping the trigger, or
-django-pgtrigger's ``pgtrigger.ignore("app.Model:locked_row")``); no page or service does.
+django-pgtrigger's ``pgtrigger.ignore("app.Model:locked_row")``); no page does, and the
+only service that does is ``association.documents.delete_document``, which removes a whole
+document with all its versions (a version alone is never changed or removed).
 Tests: tests/association/test_locking.py.
 """
 

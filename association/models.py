@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from association import locking
 from association.tenancy import TenantModel
 from association.validators import (
     validate_brand_colour,
@@ -218,6 +219,7 @@ ACTION_LABELS = {
     "deleted": _("Removed"),
     "adopted": _("Adopted"),
     "superseded": _("Adopted, superseding an earlier adoption"),
+    "version_added": _("New version added"),
 }
 CHANGE_LABELS = {
     "created": _("new values"),
@@ -276,3 +278,101 @@ class AuditEntry(TenantModel):
                         before, after = choices.get(before, before), choices.get(after, after)
             rows.append((str(label), before, after))
         return rows
+
+
+def document_file_path(version: "DocumentVersion", filename: str) -> str:
+    """``documents/<association id>/<random token>/<safe name>``: the token keeps two files
+    of the same name apart and makes stored names unguessable; the safe name is ASCII
+    (``Årsmöte 2025.pdf`` → ``arsmote-2025.pdf``) so that every storage backend takes it."""
+    import secrets
+    from pathlib import PurePath
+
+    from django.utils.text import slugify
+
+    path = PurePath(filename)
+    stem = slugify(path.stem)[:80] or "handling"
+    suffix = slugify(path.suffix.lstrip("."))[:10]
+    name = f"{stem}.{suffix}" if suffix else stem
+    return f"documents/{version.association_id}/{secrets.token_hex(16)}/{name}"
+
+
+class Document(TenantModel):
+    """A document (handling) of any app: its versions keep every file ever uploaded.
+
+    Who may see it is decided by the app that refers to it (a meeting, an agreement); the
+    flag ``is_public`` only records that the app may show it to everyone.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    is_public = models.BooleanField(_("public"), default=False)
+    current_version = models.ForeignKey(
+        "DocumentVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("document (handling)")
+        verbose_name_plural = _("documents (handlingar)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersion(locking.LockedModel, TenantModel):
+    """One uploaded file of a document. Never changed once stored (the database refuses
+    UPDATE and DELETE); a new upload is a new version. Versions leave only together with
+    their whole document, through ``association.documents.delete_document``."""
+
+    lock_field = None
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_file_path, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    # The type found by reading the content, never the one the browser or the name claimed.
+    content_type = models.CharField(_("file type"), max_length=120)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("document version (version av handling)")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="unique_document_version_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="document_version_number_positive"
+            ),
+        ]
+        triggers = locking.lock_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.number})"

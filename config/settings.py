@@ -4,6 +4,7 @@ DEBUG=1 is the local development shape; anything else is production and must pas
 ``manage.py check --deploy --fail-level WARNING``.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -214,8 +215,17 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(
     os.environ.get("MEDIA_ROOT", BASE_DIR / ".local" / ("test-media" if TESTING else "media"))
 )
+# Uploads (logos, documents) go through Django's storage API: the file system under
+# MEDIA_ROOT unless STORAGE_BACKEND names another backend, e.g. django-storages' S3Storage
+# with its options as JSON in STORAGE_OPTIONS (see the README). Uploads are never served
+# from MEDIA_URL: pages and downloads read them through the storage after a permission check.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ).strip(),
+        "OPTIONS": json.loads(os.environ.get("STORAGE_OPTIONS", "").strip() or "{}"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
@@ -226,6 +236,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if WHITENOISE_USE_FINDERS:
     # WhiteNoise expects the folder even when it serves from the finders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads above 5 MB are streamed to a temporary file rather than held in memory. The
+# 10 MB limit counts a request's fields, not its files: documents have their own limit
+# (SAMVERKA_DOCUMENT_MAX_BYTES), and the reverse proxy's body limit must allow it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -316,3 +329,7 @@ LOGGING = {
 
 # --- Samverka ------------------------------------------------------------------------------
 SAMVERKA_LOGO_MAX_BYTES = 1024 * 1024
+# The largest document (handling) an upload may be; checked by association.documents.
+SAMVERKA_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("SAMVERKA_DOCUMENT_MAX_BYTES", "").strip() or 25 * 1024 * 1024
+)

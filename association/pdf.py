@@ -1,0 +1,187 @@
+"""PDFs for every app: one WeasyPrint layer with the association's letterhead.
+
+``render_pdf(association=..., template_name=..., context=..., title=...)`` renders a
+template that extends ``pdf/base.html`` (letterhead with logo, name, address and
+organisation number; "Sida X av Y" in the footer; the bundled DejaVu Sans fonts from
+``static/fonts/``, so every machine renders the same) and returns the PDF's bytes.
+
+- Accessibility: the PDF is tagged PDF/UA-1 (``pdf_variant="pdf/ua-1"``), with the
+  document's title and language in its metadata. WeasyPrint 70 writes one variant per
+  PDF: PDF/UA-1 cannot be combined with PDF/A-2b. We choose PDF/UA, since public bodies
+  must publish accessible documents (lag 2018:1937); archival PDF/A is a conversion an
+  archive can make later.
+- Resources: the ``url_fetcher`` serves only our static files and this association's own
+  uploads (its logo, its documents), read through Django's storage API. ``file://``, the
+  network, other paths and another association's uploads are refused, and a refusal stops
+  the rendering (``PdfResourceRefused``) rather than printing a PDF with a hole in it.
+  Templates link resources with ``{% static %}`` or ``pdf_media_url`` (a storage name).
+- ``merge_pdfs(parts)`` joins PDFs into one (pypdf), e.g. a meeting's papers. The joined
+  file keeps the parts' text and pages; its tagging is pypdf's, not checked for PDF/UA.
+"""
+
+import io
+import mimetypes
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.translation import gettext
+
+from association.models import Association
+
+__all__ = ["PdfResourceRefused", "merge_pdfs", "pdf_media_url", "render_pdf"]
+
+# The documents' own address: relative links resolve against it and the fetcher answers
+# for it alone. ``.invalid`` can never be a real host (RFC 6761).
+PDF_ORIGIN = "https://pdf.samverka.invalid"
+_MEDIA_PREFIX = "/media/"
+
+
+class PdfResourceRefused(Exception):
+    """A PDF template asked for something outside our static files and the association's
+    own uploads."""
+
+
+def pdf_media_url(name: str) -> str:
+    """The address under which a PDF template reaches a stored upload (a storage name such
+    as ``association.logo.name``)."""
+    return f"{PDF_ORIGIN}{_MEDIA_PREFIX}{name}"
+
+
+def _static_path(path: str) -> str:
+    base = urlsplit(static("")).path
+    return path[len(base) :] if base and path.startswith(base) else ""
+
+
+def _safe_relative(name: str) -> str | None:
+    """``name`` without ``..`` or absolute tricks, or None."""
+    if not name or "\\" in name or "\x00" in name:
+        return None
+    normalised = posixpath.normpath(name)
+    if normalised.startswith(("/", "..")) or normalised != name:
+        return None
+    return normalised
+
+
+def make_url_fetcher(association: Association):
+    """A WeasyPrint URL fetcher for one association's PDFs (see the module docstring)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssociationFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(fail_on_errors=True)
+            self.served: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if f"{parts.scheme}://{parts.netloc}" != PDF_ORIGIN or parts.query:
+                raise PdfResourceRefused(f"Refused outside the portal: {url[:200]}")
+            path = unquote(parts.path)
+            if path.startswith(_MEDIA_PREFIX):
+                body = self._media(path[len(_MEDIA_PREFIX) :], url)
+            else:
+                body = self._static(path, url)
+            self.served.append(path)
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+        def _static(self, path: str, url: str) -> bytes:
+            name = _safe_relative(_static_path(path))
+            if name is None:
+                raise PdfResourceRefused(f"Refused: not a static file: {url[:200]}")
+            if staticfiles_storage.exists(name):
+                with staticfiles_storage.open(name) as handle:
+                    return handle.read()
+            found = finders.find(name)
+            if not found:
+                raise PdfResourceRefused(f"Refused: no such static file: {url[:200]}")
+            with open(found, "rb") as handle:
+                return handle.read()
+
+        def _media(self, name: str, url: str) -> bytes:
+            name = _safe_relative(name)
+            own = name is not None and (
+                name == association.logo.name or name.startswith(f"documents/{association.pk}/")
+            )
+            if not own:
+                raise PdfResourceRefused(f"Refused: not this association's upload: {url[:200]}")
+            with default_storage.open(name) as handle:
+                return handle.read()
+
+    return AssociationFetcher()
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_counter_content() -> str:
+    """CSS ``content`` for "Sida X av Y" in the active language."""
+    text = gettext("Page %(page)s of %(pages)s")
+    before, _, rest = text.partition("%(page)s")
+    middle, _, after = rest.partition("%(pages)s")
+    parts = [_css_string(before), "counter(page)", _css_string(middle), "counter(pages)"]
+    if after:
+        parts.append(_css_string(after))
+    return " ".join(parts)
+
+
+def render_pdf(
+    *,
+    association: Association,
+    template_name: str,
+    context: dict,
+    title: str,
+    language: str | None = None,
+) -> bytes:
+    """Render ``template_name`` (which extends ``pdf/base.html``) as a tagged PDF/UA-1 in
+    ``language`` (default: the active language)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    logo_url = ""
+    if association.logo and default_storage.exists(association.logo.name):
+        logo_url = pdf_media_url(association.logo.name)
+    with translation.override(language):
+        html = render_to_string(
+            template_name,
+            {
+                **context,
+                "association": association,
+                "pdf_title": title,
+                "pdf_language": language,
+                "pdf_logo_url": logo_url,
+                "pdf_page_counter": page_counter_content(),
+            },
+        )
+    fetcher = make_url_fetcher(association)
+    fonts = FontConfiguration()
+    try:
+        document = HTML(string=html, base_url=f"{PDF_ORIGIN}/", url_fetcher=fetcher)
+        return document.write_pdf(pdf_variant="pdf/ua-1", font_config=fonts, uncompressed_pdf=False)
+    except FatalURLFetchingError as error:
+        cause = error.__cause__
+        if isinstance(cause, PdfResourceRefused):
+            raise cause from None
+        raise PdfResourceRefused(str(cause or error)) from cause
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF with the pages of ``parts`` in order."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    writer.close()
+    return out.getvalue()
