@@ -238,7 +238,8 @@ class AuditEntry(TenantModel):
                     field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     field = None
-                if field is not None:
+                # Reverse relations have no verbose name; they keep the key.
+                if field is not None and hasattr(field, "verbose_name"):
                     label = field.verbose_name
                     if field.choices:
                         choices = dict(field.flatchoices)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # ExclusionConstraint (date-range overlaps in governance) needs it.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -257,11 +259,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "association.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
         # A run that waited longer than its interval is superseded by the next one.
-        "options": {"expires": 60 * 60 * 5},
-    },
-    "revoke-lapsed-seat-rights": {
-        "task": "governance.tasks.revoke_lapsed_seat_rights",
-        "schedule": timedelta(hours=6),
         "options": {"expires": 60 * 60 * 5},
     },
     "discard-stale-figure-imports": {

@@ -28,6 +28,29 @@ EXPECTED = {
     "association:history": Access.ADMINISTRATOR,
     "governance:body_list": Access.PUBLIC,
     "governance:body_detail": Access.PUBLIC,
+    "governance:rotations": Access.PUBLIC,
+    "governance:my_bodies": Access.LOGGED_IN,
+    "governance:people": Access.STAFF,
+    "governance:person_detail": Access.STAFF,
+    "governance:terms": Access.STAFF,
+    "governance:vacancies": Access.STAFF,
+    "governance:body_history": Access.STAFF,
+    "governance:assignments_csv": Access.STAFF,
+    "governance:assignments_xlsx": Access.STAFF,
+    "governance:body_members_csv": Access.STAFF,
+    "governance:body_members_xlsx": Access.STAFF,
+    "governance:body_create": Access.EDITOR,
+    "governance:body_update": Access.EDITOR,
+    "governance:seat_create": Access.EDITOR,
+    "governance:seat_update": Access.EDITOR,
+    "governance:assignment_create": Access.EDITOR,
+    "governance:assignment_update": Access.EDITOR,
+    "governance:chair_proposal": Access.EDITOR,
+    "governance:rotation_create": Access.EDITOR,
+    "governance:rotation_update": Access.EDITOR,
+    "governance:person_create": Access.EDITOR,
+    "governance:person_update": Access.EDITOR,
+    "governance:person_invite": Access.EDITOR,
     "members:list": Access.PUBLIC,
     "members:register": Access.PUBLIC,
     "members:detail": Access.STAFF,
@@ -77,7 +100,7 @@ def world(db):
 def values_for(page, home) -> dict:
     """URL parameters naming the home association's own objects."""
     from association.models import RoleAssignment
-    from governance.models import Body
+    from governance.models import Assignment, Body, HostRotation, Person, Seat
     from members.models import FeeRule, Membership
     from members.services import stage_figure_import
 
@@ -98,7 +121,27 @@ def values_for(page, home) -> dict:
                     source="SCB", rows=[{"code": "2580", "year": 2025, "value": "80000"}],
                 ).pk  # fmt: skip
             elif param == "body":
-                values[param] = Body.objects.filter(association=home).first().slug
+                # The board: it has seats, assignments and a demo member.
+                values[param] = Body.objects.get(association=home, slug="styrelse").slug
+            elif page.name in {"governance:person_detail", "governance:person_update",
+                               "governance:person_invite"}:  # fmt: skip
+                values[param] = Person.objects.filter(association=home).first().pk
+            elif page.name == "governance:seat_update":
+                values[param] = Seat.objects.filter(body__slug="styrelse", association=home)[0].pk
+            elif page.name == "governance:assignment_update":
+                values[param] = Assignment.objects.filter(body__slug="styrelse", association=home)[
+                    0
+                ].pk
+            elif page.name == "governance:rotation_update":
+                rotation = HostRotation.objects.filter(association=home).first()
+                if rotation is None:
+                    from governance.services import set_rotation
+
+                    rotation = set_rotation(
+                        association=home, actor=None, name="Ordförande", first_year=2023,
+                        municipalities=[Membership.objects.filter(association=home)[0].municipality],
+                    )  # fmt: skip
+                values[param] = rotation.pk
             else:
                 raise AssertionError(f"add a value for {page.name} {param} to the matrix test")
     for param in set(page.params) - set(values):

@@ -1,7 +1,6 @@
 from association.models import AssociationUserObjectPermission
 from association.services import assign_role, revoke_role
 from association.tenancy import scopes_disabled
-from governance.models import BodyUserObjectPermission
 from tests import factories
 
 
@@ -10,14 +9,11 @@ def test_roles_live_in_the_direct_foreign_key_tables(association):
     from guardian.models import UserObjectPermission
 
     editor = factories.make_staff(association, "editor")
-    body = factories.make_body(association)
-    member = factories.make_seat(body)
     assert set(
         AssociationUserObjectPermission.objects.filter(user=editor).values_list(
             "permission__codename", flat=True
         )
     ) == {"view_internal", "change_content"}
-    assert BodyUserObjectPermission.objects.filter(user=member, content_object=body).exists()
     assert not UserObjectPermission.objects.exists()
 
 
