@@ -186,6 +186,8 @@ ACTION_LABELS = {
     "role_revoked": _("Role removed"),
     "seat_granted": _("Seat given"),
     "seat_ended": _("Seat ended"),
+    "role_changed": _("Role changed"),
+    "account_linked": _("Login account linked"),
     "figures_imported": _("Figures imported"),
 }
 CHANGE_LABELS = {

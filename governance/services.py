@@ -71,6 +71,7 @@ NOT_IN_BODY = _(
     "%(person)s is not a member of this body during these dates, so no one can be their "
     "personal substitute."
 )
+ENDS_BEFORE_START = _("An assignment cannot end before it starts.")
 OWN_SUBSTITUTE = _("A person cannot be their own substitute.")
 NO_TERM_FOR_YEAR = _("No term of office covers %(year)s; add the term first.")
 NOT_IN_BODY_FOR_YEAR = _(
@@ -310,6 +311,8 @@ def _check_capacity(assignment: Assignment, seat: Seat | None = None) -> None:
 def _check_assignment(assignment: Assignment) -> None:
     """Every rule of an assignment, with the body locked so two editors take turns."""
     Body.objects.select_for_update().filter(pk=assignment.body_id).first()
+    if assignment.ends_on < assignment.starts_on:
+        raise ValidationError({"ends_on": ENDS_BEFORE_START})
     errors: dict[str, list] = {}
     term = assignment.term
     if not (term.starts_on <= assignment.starts_on and assignment.ends_on <= term.ends_on):
@@ -362,6 +365,9 @@ def _check_assignment(assignment: Assignment) -> None:
         )
     ):
         raise ValidationError({"substitute_order": ORDER_TAKEN})
+    # The remaining model rules (a substitute is personal or ordered, not both; only
+    # substitutes are either), with the constraints' own messages.
+    assignment.validate_constraints(exclude={"association"})
 
 
 @transaction.atomic

@@ -106,12 +106,14 @@ def assign(body, person, role: str = "member", seat=None, starts_on=TERM_START, 
         )  # fmt: skip
 
 
-def make_member(body, user=None, role: str = "member", starts_on=TERM_START, ends_on=TERM_END):
+def make_member(
+    body, user=None, role: str = "member", starts_on=TERM_START, ends_on=TERM_END, seat=None
+):
     """A login account sitting in ``body`` (a person linked to it, with an assignment)."""
     user = user or make_user()
     person = make_person(body.association, user=user, first_name=user.first_name or "Anna",
                          last_name=user.last_name or "Ledamot")  # fmt: skip
-    assign(body, person, role=role, starts_on=starts_on, ends_on=ends_on)
+    assign(body, person, role=role, seat=seat, starts_on=starts_on, ends_on=ends_on)
     return user
 
 
