@@ -188,6 +188,7 @@ ACTION_LABELS = {
     "seat_ended": _("Seat ended"),
     "role_changed": _("Role changed"),
     "account_linked": _("Login account linked"),
+    "deleted": _("Removed"),
     "figures_imported": _("Figures imported"),
 }
 CHANGE_LABELS = {

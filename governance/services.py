@@ -51,6 +51,7 @@ __all__ = [
     "create_person",
     "create_seat",
     "create_term",
+    "delete_assignment",
     "invite_person",
     "set_rotation",
     "update_assignment",
@@ -72,6 +73,10 @@ NOT_IN_BODY = _(
     "personal substitute."
 )
 ENDS_BEFORE_START = _("An assignment cannot end before it starts.")
+HAS_SUBSTITUTES = _(
+    "%(person)s has a personal substitute in this body for these dates; change or remove "
+    "the substitute's assignment first."
+)
 OWN_SUBSTITUTE = _("A person cannot be their own substitute.")
 NO_TERM_FOR_YEAR = _("No term of office covers %(year)s; add the term first.")
 NOT_IN_BODY_FOR_YEAR = _(
@@ -412,6 +417,25 @@ def update_assignment(
             changes=changes,
         )  # fmt: skip
     return locked
+
+
+@transaction.atomic
+def delete_assignment(*, assignment: Assignment, actor) -> None:
+    """Remove an assignment entered by mistake (one that ended normally keeps its dates as
+    history). Refused while someone is this person's personal substitute for those dates."""
+    Body.objects.select_for_update().filter(pk=assignment.body_id).first()
+    dependants = Assignment.objects.filter(
+        body_id=assignment.body_id, substitute_for_id=assignment.person_id,
+        starts_on__lte=assignment.ends_on, ends_on__gte=assignment.starts_on,
+    )  # fmt: skip
+    if assignment.role in MEMBER_ROLES and dependants.exists():
+        raise ValidationError(HAS_SUBSTITUTES, params={"person": str(assignment.person)})
+    record_history(
+        association=assignment.association, actor=actor, action="deleted", obj=assignment,
+        changes={name: (_plain(getattr(assignment, name)), None)
+                 for name in ("person", "role", "starts_on", "ends_on")},
+    )  # fmt: skip
+    assignment.delete()
 
 
 @transaction.atomic

@@ -34,6 +34,11 @@ urlpatterns = [
         views.AssignmentUpdateView.as_view(),
         name="assignment_update",
     ),
+    path(
+        "<slug:body>/uppdrag/<int:pk>/ta-bort/",
+        views.AssignmentDeleteView.as_view(),
+        name="assignment_delete",
+    ),
     path("<slug:body>/ordforande/", views.ChairProposalView.as_view(), name="chair_proposal"),
     path(
         "<slug:body>/ledamoter.csv",

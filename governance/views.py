@@ -297,10 +297,37 @@ class AssignmentUpdateView(AssignmentCreateView):
     def get_title(self):
         return _("Edit assignment: %(assignment)s") % {"assignment": self.instance}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["delete_url"] = reverse(
+            "governance:assignment_delete",
+            kwargs={"association": self.association.slug, "body": self.get_body().slug,
+                    "pk": self.instance.pk},
+        )  # fmt: skip
+        return context
+
     def update(self, instance, version, data):
         return services.update_assignment(
             assignment=instance, actor=self.request.user, expected_version=version, data=data
         )
+
+
+class AssignmentDeleteView(_BodyMixin, TenantMixin, View):
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        body = self.get_body()
+        assignment = queries.assignment(self.association, kwargs["pk"]).first()
+        if assignment is None or assignment.body_id != body.pk:
+            raise Http404
+        try:
+            services.delete_assignment(assignment=assignment, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path.rsplit("ta-bort/", 1)[0])
+        messages.success(request, _("The assignment was removed."))
+        return redirect(_body_url(body))
 
 
 # --- host rotation and chair proposals --------------------------------------------------------

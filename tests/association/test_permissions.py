@@ -45,6 +45,7 @@ EXPECTED = {
     "governance:seat_update": Access.EDITOR,
     "governance:assignment_create": Access.EDITOR,
     "governance:assignment_update": Access.EDITOR,
+    "governance:assignment_delete": Access.EDITOR,
     "governance:chair_proposal": Access.EDITOR,
     "governance:rotation_create": Access.EDITOR,
     "governance:rotation_update": Access.EDITOR,
@@ -128,7 +129,7 @@ def values_for(page, home) -> dict:
                 values[param] = Person.objects.filter(association=home).first().pk
             elif page.name == "governance:seat_update":
                 values[param] = Seat.objects.filter(body__slug="styrelse", association=home)[0].pk
-            elif page.name == "governance:assignment_update":
+            elif page.name in {"governance:assignment_update", "governance:assignment_delete"}:
                 values[param] = Assignment.objects.filter(body__slug="styrelse", association=home)[
                     0
                 ].pk

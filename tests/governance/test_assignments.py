@@ -314,3 +314,36 @@ def test_a_constraint_that_fires_in_a_race_becomes_the_same_message(association,
     with scopes_disabled(), pytest.raises(ValidationError) as info:
         services._save_guarded(duplicate)
     assert "person" in info.value.message_dict
+
+
+def test_a_mistaken_assignment_can_be_removed_unless_a_substitute_depends_on_it(
+    client, association, committee
+):
+    body, umea, _ = committee
+    member = factories.make_person(association)
+    made = factories.assign(body, member, seat=umea)
+    substitute = factories.assign(
+        body, factories.make_person(association), role="substitute", seat=umea,
+        substitute_for=member,
+    )  # fmt: skip
+    client.force_login(factories.make_staff(association, "editor"))
+    url = f"/norrbotten/organ/overformyndarnamnd/uppdrag/{made.pk}/ta-bort/"
+    client.post(url)
+    with scopes_disabled():
+        assert Assignment.objects.filter(pk=made.pk).exists()
+    client.post(f"/norrbotten/organ/overformyndarnamnd/uppdrag/{substitute.pk}/ta-bort/")
+    client.post(url)
+    with scopes_disabled():
+        assert not Assignment.objects.filter(pk__in=[made.pk, substitute.pk]).exists()
+        assert AuditEntry.objects.filter(action="deleted").count() == 2
+
+
+def test_the_quorum_rule_the_meetings_work_reads(association):
+    body = factories.make_body(association)
+    assert [body.quorum(n) for n in (14, 15)] == [8, 8]  # more than half
+    body.quorum_rule = "at_least_half"
+    assert [body.quorum(n) for n in (14, 15)] == [7, 8]
+    body.quorum_rule = "two_thirds"
+    assert [body.quorum(n) for n in (9, 10)] == [6, 7]
+    body.quorum_rule = "all"
+    assert body.quorum(7) == 7
