@@ -39,6 +39,19 @@ _ACCESS_RULES: dict[Access, Callable[[object], bool]] = {}
 _MEMBER_ASSOCIATION_SOURCES: list[Callable[[object], set[int]]] = []
 
 
+# Sections other apps add to the account page: (template name, function user -> context).
+_ACCOUNT_SECTIONS: list[tuple[str, Callable[[object], dict]]] = []
+
+
+def register_account_section(template_name: str, context: Callable[[object], dict]) -> None:
+    if all(name != template_name for name, _ in _ACCOUNT_SECTIONS):
+        _ACCOUNT_SECTIONS.append((template_name, context))
+
+
+def account_sections(user) -> list[tuple[str, dict]]:
+    return [(name, context(user)) for name, context in _ACCOUNT_SECTIONS]
+
+
 def register_access_rule(level: Access, rule: Callable[[object], bool]) -> None:
     """Let an app answer ``level`` for a request (called once, from ``AppConfig.ready``)."""
     _ACCESS_RULES[Access(level)] = rule

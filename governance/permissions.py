@@ -9,6 +9,7 @@ from association.permissions import (
     is_platform_admin,
     may_view_internal,
     register_access_rule,
+    register_account_section,
     register_member_associations,
 )
 
@@ -61,3 +62,7 @@ def register() -> None:
     register_access_rule(Access.BODY_MEMBER, body_member_access)
     register_access_rule(Access.BOARD, board_access)
     register_member_associations(queries.association_ids_with_assignment)
+    register_account_section(
+        "governance/_account_section.html",
+        lambda user: {"assignments": queries.assignments_of_user(user)},
+    )

@@ -280,10 +280,6 @@ def assignments_of_user(user, association=None) -> list[Assignment]:
         )
 
 
-# Kept under its old name for the account page (association/views.py) during the merge.
-seats_of_user = assignments_of_user
-
-
 # --- history ------------------------------------------------------------------------------
 
 
