@@ -188,8 +188,10 @@ ACTION_LABELS = {
     "seat_ended": _("Seat ended"),
     "role_changed": _("Role changed"),
     "account_linked": _("Login account linked"),
-    "deleted": _("Removed"),
     "figures_imported": _("Figures imported"),
+    "deleted": _("Removed"),
+    "adopted": _("Adopted"),
+    "superseded": _("Adopted, superseding an earlier adoption"),
 }
 CHANGE_LABELS = {
     "created": _("new values"),

@@ -9,6 +9,7 @@ HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Paths at the top of the site that an association slug must not shadow.
 RESERVED_SLUGS = frozenset(
     {"accounts", "admin", "healthz", "i18n", "konto", "static", "media", "api", "om", "about"}
+    | {"plattform"}  # platform pages such as the national figures
 )
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "django_htmx",
+    "pgtrigger",
     "association",
     "members",
     "governance",

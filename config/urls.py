@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("konto/", include("association.account_urls")),
+    path("plattform/siffror/", include("members.platform_urls")),
     path("<slug:association>/", include("association.urls")),
     path("<slug:association>/medlemmar/", include("members.urls")),
     path("<slug:association>/organ/", include("governance.urls")),

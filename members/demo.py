@@ -3,13 +3,27 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from association.models import Association
 from association.tenancy import tenant_scope
 from members.models import FeeBasis, FeeRounding, FeeRule, FigureKind, Membership, Municipality
-from members.services import create_fee_rule, create_membership, set_figures
+from members.queries import current_adoption
+from members.services import (
+    adopt_fee_schedule,
+    create_fee_rule,
+    create_membership,
+    set_figures,
+)
 
 DEMO_SOURCE = "Demodata (avrundade värden, inte SCB)"
 DEMO_YEARS = range(2021, 2026)
+# Norrbotten's assembly adopted the 2026 fees (computed from the 2025 figures) in November.
+DEMO_ADOPTION = {
+    "year": 2026,
+    "decision_reference": "Förbundsfullmäktige 2025-11-20 § 7",
+    "decided_on": date(2025, 11, 20),
+}
 
 # Rounded populations for demo only; real figures are imported from SCB.
 POPULATION = {
@@ -72,5 +86,19 @@ def seed(out) -> dict[str, str]:
                     rate=Decimal("0.34"), cap_per_mille=Decimal("0.34"), base_year_offset=-1,
                     rounding=FeeRounding.KRONA, pro_rata=True,
                 )  # fmt: skip
+            if slug == "norrbotten":
+                _adopt_demo_schedule(association, out)
         out.write(f"  {association.name}: {len(members)} medlemskommuner")
     return {}
+
+
+def _adopt_demo_schedule(association, out) -> None:
+    """Adopt the demo year once; an existing adoption is left alone, and a schedule that
+    cannot be adopted (data changed since the seed) is skipped, not forced."""
+    if current_adoption(association, DEMO_ADOPTION["year"]) is not None:
+        return
+    try:
+        adopt_fee_schedule(association=association, actor=None, **DEMO_ADOPTION)
+    except ValidationError as error:
+        out.write(f"  {association.name}: avgiftslistan {DEMO_ADOPTION['year']} fastställdes "
+                  f"inte ({' '.join(error.messages)})")  # fmt: skip

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import imports, queries
-from members.models import FeeRule, FigureKind, Membership
+from members.models import FeeRule, FigureCorrection, FigureKind, Membership
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,3 +105,55 @@ class FigureImportForm(forms.Form):
                 params={"count": len(self.parsed.errors)},
             )
         return cleaned
+
+
+class FigureCorrectionForm(forms.ModelForm):
+    """The association's own figure for one of its members in one fee year."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FigureCorrection
+        fields = ["municipality", "year", "population", "tax_capacity", "reason"]
+        error_messages = {
+            "municipality": {
+                "invalid_choice": _(
+                    "Choose one of the association's member municipalities; an association "
+                    "can only correct figures for its own members."
+                )
+            }
+        }
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        field.queryset = queries.member_municipalities(association)
+        field.label_from_instance = lambda m: f"{m.name} ({m.code})"
+        if self.instance.pk:
+            # A correction belongs to its member; another member is a new correction.
+            field.disabled = True
+
+
+class AdoptionForm(forms.Form):
+    """Record that the assembly (or board) adopted the year's fee schedule."""
+
+    decision_reference = forms.CharField(
+        label=_("Decision"), max_length=200,
+        help_text=_("Body, date and paragraph, e.g. “Förbundsfullmäktige 2025-11-20 § 7”."),
+    )  # fmt: skip
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET)
+    reason = forms.CharField(
+        label=_("Reason for superseding"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    current = forms.IntegerField(
+        widget=forms.HiddenInput, required=False,
+        error_messages={"invalid": _("This form is out of date; open the page again.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, superseding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if superseding:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]

@@ -1,9 +1,10 @@
 """Member municipalities, the national register they come from, SCB's yearly figures and the
 association's fee rules.
 
-The register (counties, municipalities) and the yearly figures are national facts shared by
-every association, so they are not tenant-owned; memberships, fee rules and pending imports
-belong to one association.
+The register (counties, municipalities), the yearly figures and their imports are national
+reference data shared by every association and changed only by platform admins, so they are
+not tenant-owned. Memberships, fee rules, an association's own corrections of figures for its
+members and its adopted (frozen) fee schedules belong to one association.
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from association import locking
 from association.tenancy import TenantModel
 
 # SCB's population series by municipality start in 1968; nothing earlier can be a figure year.
@@ -164,7 +166,11 @@ class NationalFigure(_Figure):
 
 
 class FigureChange(models.Model):
-    """History of the shared figures: every value an import set, with the one it replaced."""
+    """History of the national figures: every value an import set, with the one it replaced.
+
+    Only platform admins import national figures, so only they see who did; association
+    staff see the source and the time.
+    """
 
     kind = models.CharField(_("kind"), max_length=20, choices=FigureKind.choices)
     municipality = models.ForeignKey(
@@ -190,15 +196,6 @@ class FigureChange(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    # Which association's staff made the change; the figures themselves stay shared.
-    via_association = models.ForeignKey(
-        "association.Association",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported through"),
-    )
 
     class Meta:
         verbose_name = _("figure change (ändring)")
@@ -216,11 +213,12 @@ class ImportStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
-class FigureImport(TenantModel):
-    """A parsed SCB file waiting between preview and confirmation.
+class FigureImport(models.Model):
+    """A parsed SCB file waiting between preview and confirmation (platform data).
 
     The parsed rows live here, server-side, so the confirmation applies exactly what was
-    previewed and never numbers posted back by the browser.
+    previewed and never numbers posted back by the browser. National figures are platform
+    reference data: only platform admins stage and confirm imports.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=FigureKind.choices)
@@ -247,6 +245,61 @@ class FigureImport(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name}"
+
+
+class FigureCorrection(TenantModel):
+    """An association's own figure for one of its members in one fee year (korrigering).
+
+    For instance a population agreed with the member. It replaces the national figure in
+    this association's fee schedule for that year and nowhere else; the national figures
+    themselves are never changed by an association.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("fee year"),
+        validators=[MinValueValidator(1990), MaxValueValidator(2200)],
+        help_text=_("The fee year whose fee uses this figure instead of the national one."),
+    )
+    population = models.PositiveIntegerField(_("population"))
+    tax_capacity = models.DecimalField(
+        _("average tax capacity per inhabitant (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty to use the national average tax capacity."),
+    )
+    reason = models.TextField(
+        _("reason"), max_length=2000, help_text=_("e.g. the figure agreed with the member.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("figure correction (korrigering)")
+        verbose_name_plural = _("figure corrections")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "municipality", "year"], name="one_correction_a_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.population}"
 
 
 class FeeBasis(models.TextChoices):
@@ -332,3 +385,141 @@ class FeeRule(TenantModel):
 
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class AdoptedFeeSchedule(locking.LockedModel, TenantModel):
+    """A fee schedule the association adopted for a year (fastställd): frozen.
+
+    The rows, the figures they used and the rule's parameters are copied here, so later
+    changes to figures, corrections, memberships or rules do not alter it. It is never
+    edited: a new adoption for the same year ``supersedes`` it (with a reason), and this
+    row stays as it was, readable. The database refuses UPDATE and DELETE (``locking``).
+    """
+
+    lock_field = None
+    locked_message = _(
+        "An adopted fee schedule cannot be changed; adopt a new one that supersedes it."
+    )
+
+    year = models.PositiveSmallIntegerField(
+        _("fee year"), validators=[MinValueValidator(1990), MaxValueValidator(2200)]
+    )
+    decision_reference = models.CharField(
+        _("decision"),
+        max_length=200,
+        help_text=_("e.g. “Förbundsfullmäktige 2025-11-20 § 7”"),
+    )
+    decided_on = models.DateField(_("decided on"))
+    reason = models.TextField(
+        _("reason for superseding"), max_length=2000, blank=True,
+    )  # fmt: skip
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    rule_name = models.CharField(_("fee rule"), max_length=200)
+    rule_first_year = models.PositiveSmallIntegerField(_("first fee year"))
+    rule_last_year = models.PositiveSmallIntegerField(_("last fee year"), null=True, blank=True)
+    basis = models.CharField(_("basis"), max_length=20, choices=FeeBasis.choices)
+    rate = models.DecimalField(_("rate"), max_digits=10, decimal_places=4)
+    cap_per_mille = models.DecimalField(
+        _("cap (per mille of the tax base)"), max_digits=10, decimal_places=4, null=True,
+        blank=True,
+    )  # fmt: skip
+    base_year_offset = models.SmallIntegerField(_("figures from"))
+    rounding = models.CharField(_("rounding"), max_length=20, choices=FeeRounding.choices)
+    pro_rata = models.BooleanField(_("pro rata by whole months"))
+    total = models.DecimalField(_("total (kr)"), max_digits=16, decimal_places=2)
+    is_demo = models.BooleanField(_("computed from demo data"), default=False)
+    adopted_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        # A stored row cannot be updated, so the person cannot be set to NULL later.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("adopted fee schedule (fastställd avgiftslista)")
+        verbose_name_plural = _("adopted fee schedules")
+        ordering = ["-year", "-adopted_at", "-id"]
+        constraints = [
+            # A year's adoptions form one chain: one first adoption, each later one
+            # superseding exactly one earlier (supersedes is one-to-one).
+            models.UniqueConstraint(
+                fields=["association", "year"],
+                condition=Q(supersedes__isnull=True),
+                name="one_first_adoption_a_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(reason=""),
+                name="superseding_adoption_has_reason",
+            ),
+        ]
+        triggers = locking.lock_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.decision_reference}"
+
+    def as_rule(self) -> FeeRule:
+        """The rule's parameters as they were, as an unsaved FeeRule (for display)."""
+        return FeeRule(
+            name=self.rule_name, first_year=self.rule_first_year,
+            last_year=self.rule_last_year, basis=self.basis,
+            rate=self.rate, cap_per_mille=self.cap_per_mille,
+            base_year_offset=self.base_year_offset, rounding=self.rounding,
+            pro_rata=self.pro_rata,
+        )  # fmt: skip
+
+
+class AdoptedFeeRow(locking.LockedModel, TenantModel):
+    """One member's fee in an adopted schedule, with the figures it was computed from."""
+
+    lock_field = None
+    locked_message = AdoptedFeeSchedule.locked_message
+
+    schedule = models.ForeignKey(
+        AdoptedFeeSchedule, on_delete=models.CASCADE, related_name="rows",
+        verbose_name=_("adopted fee schedule"),
+    )  # fmt: skip
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("membership")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    population = models.PositiveIntegerField(_("population"))
+    population_year = models.PositiveSmallIntegerField(_("population year"))
+    population_corrected = models.BooleanField(_("population corrected by the association"))
+    tax_capacity = models.DecimalField(
+        _("average tax capacity per inhabitant (kr)"), max_digits=12, decimal_places=2, null=True
+    )
+    tax_capacity_corrected = models.BooleanField(_("tax capacity corrected by the association"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    basic_amount = models.DecimalField(_("basic amount (kr)"), max_digits=18, decimal_places=4)
+    cap_amount = models.DecimalField(
+        _("cap (kr)"), max_digits=18, decimal_places=4, null=True
+    )  # fmt: skip
+    capped = models.BooleanField(_("cap applied"))
+    fee = models.DecimalField(_("fee (kr)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("adopted fee row")
+        verbose_name_plural = _("adopted fee rows")
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "municipality"], name="one_adopted_row_per_member"
+            ),
+        ]
+        triggers = locking.lock_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.fee}"

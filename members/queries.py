@@ -2,12 +2,15 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from members.models import (
+    AdoptedFeeRow,
+    AdoptedFeeSchedule,
     County,
     FeeRule,
     FigureChange,
+    FigureCorrection,
     FigureImport,
     ImportStatus,
     Membership,
@@ -27,6 +30,12 @@ def municipalities() -> QuerySet[Municipality]:
 
 def municipality_codes() -> set[str]:
     return set(Municipality.objects.values_list("code", flat=True))
+
+
+def member_municipalities(association) -> QuerySet[Municipality]:
+    """Municipalities that are or were members of the association."""
+    member_ids = Membership.objects.filter(association=association).values("municipality_id")
+    return Municipality.objects.filter(pk__in=member_ids).order_by("name")
 
 
 def memberships(association) -> QuerySet[Membership]:
@@ -65,14 +74,15 @@ def fee_rule(association, pk: int) -> QuerySet[FeeRule]:
     return fee_rules(association).filter(pk=pk)
 
 
-def figure_import(association, pk: int) -> QuerySet[FigureImport]:
-    return FigureImport.objects.filter(
-        association=association, pk=pk, status=ImportStatus.PENDING
-    ).select_related("created_by")
+def figure_import(pk: int) -> QuerySet[FigureImport]:
+    """A pending national import (platform data)."""
+    return FigureImport.objects.filter(pk=pk, status=ImportStatus.PENDING).select_related(
+        "created_by"
+    )
 
 
-def recent_imports(association) -> QuerySet[FigureImport]:
-    return FigureImport.objects.filter(association=association).select_related("created_by")[:20]
+def recent_imports() -> QuerySet[FigureImport]:
+    return FigureImport.objects.select_related("created_by")[:20]
 
 
 def figure_history(municipality_id: int | None = None) -> QuerySet[FigureChange]:
@@ -83,9 +93,78 @@ def figure_history(municipality_id: int | None = None) -> QuerySet[FigureChange]
 
 
 def national_figures_all() -> QuerySet[NationalFigure]:
-    # Without the importer: national figures are shared, and the person who imported them may
-    # be staff of another association (the figure history names them only to their own).
     return NationalFigure.objects.order_by("-year")
+
+
+def member_population_figures(association, years: Iterable[int]) -> QuerySet[PopulationFigure]:
+    """National population figures of the municipalities that are or were members."""
+    member_ids = Membership.objects.filter(association=association).values("municipality_id")
+    return (
+        PopulationFigure.objects.filter(municipality_id__in=member_ids, year__in=list(years))
+        .select_related("municipality")
+        .order_by("municipality__name", "-year")
+    )
+
+
+def corrections(association) -> QuerySet[FigureCorrection]:
+    return (
+        FigureCorrection.objects.filter(association=association)
+        .select_related("municipality", "created_by")
+        .order_by("-year", "municipality__name")
+    )
+
+
+def correction(association, pk: int) -> QuerySet[FigureCorrection]:
+    return corrections(association).filter(pk=pk)
+
+
+def corrections_by_member(
+    association, years: Iterable[int]
+) -> dict[tuple[int, int], FigureCorrection]:
+    """(municipality id, fee year) -> the association's correction, in one query."""
+    return {
+        (c.municipality_id, c.year): c
+        for c in FigureCorrection.objects.filter(association=association, year__in=list(years))
+    }
+
+
+def adoptions(association) -> QuerySet[AdoptedFeeSchedule]:
+    return (
+        AdoptedFeeSchedule.objects.filter(association=association)
+        .select_related("adopted_by", "supersedes", "superseded_by")
+        .order_by("-year", "-adopted_at", "-id")
+    )
+
+
+def adoption(association, pk: int) -> QuerySet[AdoptedFeeSchedule]:
+    return adoptions(association).filter(pk=pk).prefetch_related(_adopted_rows())
+
+
+def _adopted_rows() -> Prefetch:
+    return Prefetch(
+        "rows",
+        queryset=AdoptedFeeRow.objects.select_related("membership__municipality__county"),
+    )
+
+
+def current_adoptions(association, years: Iterable[int]) -> dict[int, AdoptedFeeSchedule]:
+    """year -> the adopted schedule in force (the one nothing supersedes), with its rows."""
+    current = (
+        adoptions(association)
+        .filter(year__in=list(years), superseded_by__isnull=True)
+        .prefetch_related(_adopted_rows())
+    )
+    return {adopted.year: adopted for adopted in current}
+
+
+def current_adoption(association, year: int) -> AdoptedFeeSchedule | None:
+    return (
+        AdoptedFeeSchedule.objects.filter(
+            association=association, year=year, superseded_by__isnull=True
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def import_preview(figure_import: FigureImport) -> list[dict]:

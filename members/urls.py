@@ -23,7 +23,27 @@ urlpatterns = [
     path("avgiftsregler/", views.FeeRuleListView.as_view(), name="fee_rules"),
     path("avgiftsregler/ny/", views.FeeRuleCreateView.as_view(), name="fee_rule_create"),
     path("avgiftsregler/<int:pk>/", views.FeeRuleUpdateView.as_view(), name="fee_rule_update"),
-    path("import/", views.FigureImportView.as_view(), name="import"),
-    path("import/<int:pk>/", views.FigureImportPreviewView.as_view(), name="import_preview"),
+    path("avgifter/<int:year>/faststall/", views.AdoptFeeScheduleView.as_view(), name="adopt"),
+    path(
+        "avgifter/faststallda/<int:pk>/",
+        views.AdoptedFeeScheduleView.as_view(),
+        name="adoption",
+    ),
+    path("siffror/", views.NationalFiguresView.as_view(), name="figures"),
+    path(
+        "siffror/korrigeringar/ny/",
+        views.CorrectionCreateView.as_view(),
+        name="correction_create",
+    ),
+    path(
+        "siffror/korrigeringar/<int:pk>/",
+        views.CorrectionUpdateView.as_view(),
+        name="correction_update",
+    ),
+    path(
+        "siffror/korrigeringar/<int:pk>/ta-bort/",
+        views.CorrectionDeleteView.as_view(),
+        name="correction_delete",
+    ),
     path("kommuner/", views.RegisterView.as_view(), name="register"),
 ]

@@ -7,10 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from association.mixins import TenantMixin
+from association.mixins import AccessMixin, TenantMixin
 from association.permissions import Access, may_view_internal
 from members import charts, exports, queries, services
-from members.forms import FeeRuleForm, FigureImportForm, MembershipForm, YearForm
+from members.forms import (
+    AdoptionForm,
+    FeeRuleForm,
+    FigureCorrectionForm,
+    FigureImportForm,
+    MembershipForm,
+    YearForm,
+)
 from members.models import FigureKind
 
 # How many fee years the "total over the years" chart shows at most.
@@ -71,6 +78,7 @@ class MembershipDetailView(TenantMixin, TemplateView):
                     next(
                         (r for r in schedules[year].rows if r.membership.pk == membership.pk), None
                     ),
+                    schedules[year].is_adopted,
                 )
                 for year in reversed(years)
             ],
@@ -213,6 +221,7 @@ class FeeScheduleView(TenantMixin, TemplateView):
         schedules = services.fee_schedules(association=self.association, years=years)
         schedule = schedules[year]
         context.update(
+            adoptions_of_year=queries.adoptions(self.association).filter(year=year),
             year=year,
             schedule=schedule,
             year_form=YearForm(initial={"year": year}),
@@ -250,36 +259,200 @@ class FeeScheduleExportView(TenantMixin, TemplateView):
         return exports.csv_response(schedule, self.association, f"{name}.csv")
 
 
-class FigureImportView(TenantMixin, FormView):
+class NationalFiguresView(TenantMixin, TemplateView):
+    """Staff: the national figures the association uses (read-only) and its corrections."""
+
+    access = Access.STAFF
+    template_name = "members/figures.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        this_year = timezone.localdate().year
+        years = list(range(this_year - 4, this_year + 1))
+        populations = queries.member_population_figures(self.association, years)
+        by_municipality: dict[int, dict] = {}
+        for figure in populations:
+            entry = by_municipality.setdefault(
+                figure.municipality_id, {"municipality": figure.municipality, "years": {}}
+            )
+            entry["years"][figure.year] = figure
+        context.update(
+            years=years,
+            population_rows=[
+                (entry["municipality"], [entry["years"].get(year) for year in years])
+                for entry in by_municipality.values()
+            ],
+            national_figures=queries.national_figures_all(),
+            corrections=queries.corrections(self.association),
+        )
+        return context
+
+
+class CorrectionCreateView(_VersionedFormView):
+    template_name = "members/correction_form.html"
+    form_class = FigureCorrectionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "association": self.association}
+
+    def create(self, data):
+        return services.create_correction(
+            association=self.association, actor=self.request.user, **data
+        )
+
+    def success_url_for(self, obj):
+        return reverse("members:figures", kwargs={"association": self.association.slug})
+
+
+class CorrectionUpdateView(CorrectionCreateView):
+    def get_instance(self):
+        correction = queries.correction(self.association, self.kwargs["pk"]).first()
+        if correction is None:
+            raise Http404
+        return correction
+
+    def update(self, instance, version, data):
+        data.pop("municipality", None)
+        return services.update_correction(
+            correction=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+
+class CorrectionDeleteView(TenantMixin, TemplateView):
     access = Access.EDITOR
-    template_name = "members/figure_import.html"
+    template_name = "members/correction_delete.html"
+
+    def get_correction(self):
+        correction = queries.correction(self.association, self.kwargs["pk"]).first()
+        if correction is None:
+            raise Http404
+        return correction
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["correction"] = self.get_correction()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        services.delete_correction(correction=self.get_correction(), actor=request.user)
+        messages.success(request, _("The correction was removed; the national figure applies."))
+        return redirect("members:figures", association=self.association.slug)
+
+
+class AdoptFeeScheduleView(TenantMixin, FormView):
+    """Administrators record the assembly's adoption of a year's fee schedule (frozen)."""
+
+    access = Access.ADMINISTRATOR
+    template_name = "members/adopt.html"
+    form_class = AdoptionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not 1990 <= self.kwargs["year"] <= 2200:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.current = queries.current_adoption(self.association, self.kwargs["year"])
+        kwargs["superseding"] = self.current is not None
+        kwargs["initial"] = {"current": self.current.pk if self.current else None}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        context.update(
+            year=year,
+            current=self.current,
+            schedule=services.fee_schedule(association=self.association, year=year, adopted=False),
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.adopt_fee_schedule(
+                association=self.association, actor=self.request.user, year=self.kwargs["year"],
+                decision_reference=data["decision_reference"], decided_on=data["decided_on"],
+                reason=data.get("reason") or "", expected_current=data.get("current"),
+            )  # fmt: skip
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The fee schedule was adopted and is now frozen."))
+        return redirect(
+            reverse("members:fees", kwargs={"association": self.association.slug})
+            + f"?year={self.kwargs['year']}"
+        )
+
+
+class AdoptedFeeScheduleView(TenantMixin, TemplateView):
+    """Staff: one adopted schedule as adopted, also after it was superseded."""
+
+    access = Access.STAFF
+    template_name = "members/adoption_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        adoption = queries.adoption(self.association, self.kwargs["pk"]).first()
+        if adoption is None:
+            raise Http404
+        schedule = services.adopted_schedule_of(adoption)
+        context.update(adoption=adoption, schedule=schedule, year=adoption.year)
+        return context
+
+
+class RegisterView(TenantMixin, TemplateView):
+    """The national register, read-only: 21 counties and 290 municipalities."""
+
+    access = Access.PUBLIC
+    template_name = "members/register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipalities"] = queries.municipalities()
+        context["counties"] = queries.counties()
+        return context
+
+
+# --- platform: national figures ------------------------------------------------------------
+
+
+class PlatformFigureImportView(AccessMixin, FormView):
+    """Platform admins import SCB's national figures (platform reference data)."""
+
+    access = Access.PLATFORM_ADMIN
+    template_name = "members/platform_figure_import.html"
     form_class = FigureImportForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
         context["bad_rows"] = form.parsed.errors if form.parsed else []
-        context["imports"] = queries.recent_imports(self.association)
+        context["imports"] = queries.recent_imports()
         context["national_figures"] = queries.national_figures_all()
+        context["changes"] = queries.figure_history()[:50]
         return context
 
     def form_valid(self, form):
         figure_import = services.stage_figure_import(
-            association=self.association, actor=self.request.user,
-            kind=form.cleaned_data["kind"], file_name=form.cleaned_data["file"].name,
-            source=form.cleaned_data["source"], rows=form.parsed.rows,
+            actor=self.request.user, kind=form.cleaned_data["kind"],
+            file_name=form.cleaned_data["file"].name, source=form.cleaned_data["source"],
+            rows=form.parsed.rows,
         )  # fmt: skip
-        return redirect(
-            "members:import_preview", association=self.association.slug, pk=figure_import.pk
-        )
+        return redirect("national_figures:import_preview", pk=figure_import.pk)
 
 
-class FigureImportPreviewView(TenantMixin, TemplateView):
-    access = Access.EDITOR
-    template_name = "members/figure_import_preview.html"
+class PlatformFigureImportPreviewView(AccessMixin, TemplateView):
+    access = Access.PLATFORM_ADMIN
+    template_name = "members/platform_figure_import_preview.html"
 
     def get_import(self):
-        figure_import = queries.figure_import(self.association, self.kwargs["pk"]).first()
+        figure_import = queries.figure_import(self.kwargs["pk"]).first()
         if figure_import is None:
             raise Http404
         return figure_import
@@ -316,17 +489,4 @@ class FigureImportPreviewView(TenantMixin, TemplateView):
                 messages.success(request, _("The import was discarded; nothing changed."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect("members:import", association=self.association.slug)
-
-
-class RegisterView(TenantMixin, TemplateView):
-    """The national register, read-only: 21 counties and 290 municipalities."""
-
-    access = Access.PUBLIC
-    template_name = "members/register.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["municipalities"] = queries.municipalities()
-        context["counties"] = queries.counties()
-        return context
+        return redirect("national_figures:import")

@@ -63,8 +63,14 @@ EXPECTED = {
     "members:update": Access.EDITOR,
     "members:fee_rule_create": Access.EDITOR,
     "members:fee_rule_update": Access.EDITOR,
-    "members:import": Access.EDITOR,
-    "members:import_preview": Access.EDITOR,
+    "members:figures": Access.STAFF,
+    "members:adoption": Access.STAFF,
+    "members:correction_create": Access.EDITOR,
+    "members:correction_update": Access.EDITOR,
+    "members:correction_delete": Access.EDITOR,
+    "members:adopt": Access.ADMINISTRATOR,
+    "national_figures:import": Access.PLATFORM_ADMIN,
+    "national_figures:import_preview": Access.PLATFORM_ADMIN,
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -102,8 +108,8 @@ def values_for(page, home) -> dict:
     """URL parameters naming the home association's own objects."""
     from association.models import RoleAssignment
     from governance.models import Assignment, Body, HostRotation, Person, Seat
-    from members.models import FeeRule, Membership
-    from members.services import stage_figure_import
+    from members.models import AdoptedFeeSchedule, FeeRule, FigureCorrection, Membership
+    from members.services import create_correction, stage_figure_import
 
     values = {"association": home.slug}
     with scopes_disabled():
@@ -116,11 +122,22 @@ def values_for(page, home) -> dict:
                 values[param] = Membership.objects.filter(association=home).first().pk
             elif page.name == "members:fee_rule_update":
                 values[param] = FeeRule.objects.filter(association=home).first().pk
-            elif page.name == "members:import_preview":
+            elif page.name == "national_figures:import_preview":
                 values[param] = stage_figure_import(
-                    association=home, actor=None, kind="population", file_name="scb.csv",
+                    actor=None, kind="population", file_name="scb.csv",
                     source="SCB", rows=[{"code": "2580", "year": 2025, "value": "80000"}],
                 ).pk  # fmt: skip
+            elif page.name == "members:adoption":
+                values[param] = AdoptedFeeSchedule.objects.filter(association=home).first().pk
+            elif page.name in {"members:correction_update", "members:correction_delete"}:
+                correction = FigureCorrection.objects.filter(association=home).first()
+                if correction is None:
+                    membership = Membership.objects.filter(association=home).first()
+                    correction = create_correction(
+                        association=home, actor=None, municipality=membership.municipality,
+                        year=2025, population=1000, reason="Överenskommen siffra",
+                    )  # fmt: skip
+                values[param] = correction.pk
             elif param == "body":
                 # The board: it has seats, assignments and a demo member.
                 values[param] = Body.objects.get(association=home, slug="styrelse").slug

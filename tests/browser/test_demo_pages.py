@@ -24,10 +24,13 @@ def site(transactional_db, settings):
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
     from association.tenancy import scopes_disabled
-    from members.models import Membership
+    from members.models import AdoptedFeeSchedule, Membership
 
     with scopes_disabled():
-        return {"membership": Membership.objects.filter(association__slug="norrbotten").first()}
+        return {
+            "membership": Membership.objects.filter(association__slug="norrbotten").first(),
+            "adoption": AdoptedFeeSchedule.objects.filter(association__slug="norrbotten").first(),
+        }
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -50,7 +53,11 @@ def test_demo_staff_pages_have_no_wcag_violations(site, page, check_accessibilit
     paths = [
         "/norrbotten/medlemmar/avgifter/",
         "/norrbotten/medlemmar/avgiftsregler/",
-        "/norrbotten/medlemmar/import/",
+        "/norrbotten/medlemmar/avgifter/?year=2026",
+        "/norrbotten/medlemmar/avgifter/2026/faststall/",
+        "/norrbotten/medlemmar/siffror/",
+        "/norrbotten/medlemmar/siffror/korrigeringar/ny/",
+        f"/norrbotten/medlemmar/avgifter/faststallda/{site['adoption'].pk}/",
         "/norrbotten/medlemmar/ny/",
         f"/norrbotten/medlemmar/{membership.pk}/",
         f"/norrbotten/medlemmar/{membership.pk}/andra/",
@@ -59,5 +66,14 @@ def test_demo_staff_pages_have_no_wcag_violations(site, page, check_accessibilit
     problems = []
     for width in (1280, 375):
         problems += check_pages(page, check_accessibility, paths, width)
+    assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
+
+
+def test_platform_figure_pages_have_no_wcag_violations(site, page, check_accessibility):
+    page.goto("/accounts/login/")
+    submit_password(page, "admin@demo.samverka.se", DEMO_PASSWORD)
+    expect(page.locator("header").get_by_role("button", name="Logga ut")).to_be_visible()
+    problems = check_pages(page, check_accessibility, ["/", "/plattform/siffror/"], 1280)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors

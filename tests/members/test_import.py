@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from association.tenancy import scopes_disabled
 from members.imports import parse_figures
 from members.models import FigureChange, FigureImport, NationalFigure, PopulationFigure
 from members.queries import municipality_codes
@@ -78,14 +77,18 @@ def test_binary_and_empty_files_are_refused():
     assert not parse("region,2023\n2580,1\n").ok
 
 
+IMPORT = "/plattform/siffror/"
+
+
 @pytest.fixture
-def editor_client(association, login):
-    return login(factories.make_staff(association, "editor"))
+def editor_client(login):
+    """National figures are platform data: platform admins import them."""
+    return login(factories.make_platform_admin())
 
 
 def upload(client, text, kind="population", name="folkmangd.csv"):
     return client.post(
-        "/norrbotten/medlemmar/import/",
+        IMPORT,
         {"kind": kind, "source": "SCB 2023", "file": SimpleUploadedFile(name, text.encode())},
     )
 
@@ -93,8 +96,7 @@ def upload(client, text, kind="population", name="folkmangd.csv"):
 def test_import_preview_then_confirm(editor_client, association):
     response = upload(editor_client, WIDE)
     assert response.status_code == 302
-    with scopes_disabled():
-        staged = FigureImport.objects.get()
+    staged = FigureImport.objects.get()
     assert PopulationFigure.objects.count() == 0  # nothing before confirmation
     preview = editor_client.get(response.url)
     assert preview.status_code == 200
@@ -104,12 +106,10 @@ def test_import_preview_then_confirm(editor_client, association):
     assert PopulationFigure.objects.get(municipality__code="2580", year=2023).population == 80000
     assert PopulationFigure.objects.count() == 4
     assert FigureChange.objects.count() == 4
-    with scopes_disabled():
-        staged.refresh_from_db()
-        assert staged.status == "applied"
+    staged.refresh_from_db()
+    assert staged.status == "applied"
     # Confirming twice does nothing more (the import is no longer pending: 404).
-    assert editor_client.post(f"/norrbotten/medlemmar/import/{staged.pk}/",
-                              {"action": "confirm"}).status_code == 404  # fmt: skip
+    assert editor_client.post(f"{IMPORT}{staged.pk}/", {"action": "confirm"}).status_code == 404
 
 
 def test_reimport_records_old_and_new_value(editor_client, association):
@@ -137,8 +137,7 @@ def test_bad_file_changes_nothing(editor_client, association):
     assert "nothing was imported" in response.text
     assert "9999" in response.text
     assert (PopulationFigure.objects.count(), FigureChange.objects.count()) == before
-    with scopes_disabled():
-        assert FigureImport.objects.count() == 1
+    assert FigureImport.objects.count() == 1
 
 
 def test_confirm_applies_the_stored_rows_not_posted_numbers(editor_client, association):
@@ -153,7 +152,7 @@ def test_confirm_applies_the_stored_rows_not_posted_numbers(editor_client, assoc
 )
 def test_wrong_file_type_is_a_form_error(editor_client, association, name, content):
     response = editor_client.post(
-        "/norrbotten/medlemmar/import/",
+        IMPORT,
         {"kind": "population", "source": "SCB", "file": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 200
@@ -163,7 +162,7 @@ def test_wrong_file_type_is_a_form_error(editor_client, association, name, conte
 def test_too_large_file_is_refused(editor_client, association, settings):
     big = b"region;2023\n" + b"2580 Lule;1\n" * (5 * 1024 * 1024 // 12 + 10)
     response = editor_client.post(
-        "/norrbotten/medlemmar/import/",
+        IMPORT,
         {"kind": "population", "source": "SCB", "file": SimpleUploadedFile("big.csv", big)},
     )
     assert response.status_code == 200

@@ -50,9 +50,9 @@ def staff_pages(setup):
     member, rule = setup["member"], setup["rule"]
     return {
         "read": [f"{BASE}{member.pk}/", f"{BASE}avgifter/", f"{BASE}avgiftsregler/",
-                 f"{BASE}avgifter/2024.csv", f"{BASE}avgifter/2024.xlsx"],
+                 f"{BASE}avgifter/2024.csv", f"{BASE}avgifter/2024.xlsx", f"{BASE}siffror/"],
         "edit": [f"{BASE}ny/", f"{BASE}{member.pk}/andra/", f"{BASE}avgiftsregler/ny/",
-                 f"{BASE}avgiftsregler/{rule.pk}/", f"{BASE}import/"],
+                 f"{BASE}avgiftsregler/{rule.pk}/", f"{BASE}siffror/korrigeringar/ny/"],
     }  # fmt: skip
 
 
@@ -105,17 +105,22 @@ def test_another_associations_objects_are_404(role, setup, association, login):
     assert http.get(f"{BASE}{setup['member'].pk + 10_000}/").status_code == 404
 
 
-def test_foreign_import_is_404(setup, association, other_association, login):
+def test_association_staff_cannot_reach_the_national_import(setup, association, login):
     from members.services import stage_figure_import
 
-    with scopes_disabled():
-        foreign = stage_figure_import(
-            association=other_association, actor=None, kind="population", file_name="x.csv",
-            source="SCB", rows=[{"line": 2, "code": "2580", "year": 2023, "value": "1"}],
-        )  # fmt: skip
-    http = login(factories.make_staff(association, "editor"))
-    assert http.get(f"{BASE}import/{foreign.pk}/").status_code == 404
-    assert http.post(f"{BASE}import/{foreign.pk}/", {"action": "confirm"}).status_code == 404
+    staged = stage_figure_import(
+        actor=None, kind="population", file_name="x.csv", source="SCB",
+        rows=[{"line": 2, "code": "2580", "year": 2023, "value": "1"}],
+    )  # fmt: skip
+    for role in ("editor", "administrator"):
+        http = login(factories.make_staff(association, role))
+        assert http.get("/plattform/siffror/").status_code == 403
+        confirm = http.post(f"/plattform/siffror/{staged.pk}/", {"action": "confirm"})
+        assert confirm.status_code == 403
+        # The old address under the association is gone.
+        assert http.get(f"{BASE}import/").status_code == 404
+    staged.refresh_from_db()
+    assert staged.status == "pending"
 
 
 def test_create_and_edit_membership_with_version_check(setup, association, login):
@@ -157,7 +162,7 @@ def test_bad_input_never_500(setup, association, login):
     assert (
         http.post(f"{BASE}avgiftsregler/ny/", {"rate": "-1", "first_year": "x"}).status_code == 200
     )
-    assert http.post(f"{BASE}import/", {}).status_code == 200
+    assert http.post(f"{BASE}siffror/korrigeringar/ny/", {"population": "x"}).status_code == 200
     assert http.get(f"{BASE}avgifter/?year=99999").status_code == 200
     assert http.get(f"{BASE}avgifter/2024.pdf").status_code == 404
 
