@@ -52,6 +52,7 @@ __all__ = [
     "create_seat",
     "create_term",
     "delete_assignment",
+    "delete_seat",
     "invite_person",
     "set_rotation",
     "update_assignment",
@@ -73,6 +74,10 @@ NOT_IN_BODY = _(
     "personal substitute."
 )
 ENDS_BEFORE_START = _("An assignment cannot end before it starts.")
+SEAT_IN_USE = _(
+    "The seat has assignments (past or present), so it stays as history; set its places to "
+    "what the body has now instead."
+)
 HAS_SUBSTITUTES = _(
     "%(person)s has a personal substitute in this body for these dates; change or remove "
     "the substitute's assignment first."
@@ -244,6 +249,18 @@ def update_seat(*, seat: Seat, actor, expected_version: int, data: dict) -> Seat
         obj=seat, actor=actor, expected_version=expected_version, data=data,
         check=_check_seat_capacity,
     )  # fmt: skip
+
+
+@transaction.atomic
+def delete_seat(*, seat: Seat, actor) -> None:
+    """Remove a seat defined by mistake; a seat that has been filled keeps its history."""
+    if Assignment.objects.filter(seat=seat).exists():
+        raise ValidationError(SEAT_IN_USE)
+    record_history(
+        association=seat.association, actor=actor, action="deleted", obj=seat,
+        changes={name: (_plain(getattr(seat, name)), None) for name in SEAT_FIELDS},
+    )  # fmt: skip
+    seat.delete()
 
 
 @transaction.atomic

@@ -28,6 +28,9 @@ urlpatterns = [
     path("<slug:body>/historik/", views.BodyHistoryView.as_view(), name="body_history"),
     path("<slug:body>/platser/ny/", views.SeatCreateView.as_view(), name="seat_create"),
     path("<slug:body>/platser/<int:pk>/", views.SeatUpdateView.as_view(), name="seat_update"),
+    path(
+        "<slug:body>/platser/<int:pk>/ta-bort/", views.SeatDeleteView.as_view(), name="seat_delete"
+    ),
     path("<slug:body>/uppdrag/ny/", views.AssignmentCreateView.as_view(), name="assignment_create"),
     path(
         "<slug:body>/uppdrag/<int:pk>/",

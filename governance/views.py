@@ -259,10 +259,39 @@ class SeatUpdateView(SeatCreateView):
     def get_title(self):
         return _("Edit seat: %(seat)s") % {"seat": self.instance}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["delete_url"] = reverse(
+            "governance:seat_delete",
+            kwargs={"association": self.association.slug, "body": self.get_body().slug,
+                    "pk": self.instance.pk},
+        )  # fmt: skip
+        context["delete_label"] = _("Remove the seat")
+        context["delete_help"] = _("Only for a seat that has never been filled.")
+        return context
+
     def update(self, instance, version, data):
         return services.update_seat(
             seat=instance, actor=self.request.user, expected_version=version, data=data
         )
+
+
+class SeatDeleteView(_BodyMixin, TenantMixin, View):
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        body = self.get_body()
+        seat = queries.seat(body, kwargs["pk"]).first()
+        if seat is None:
+            raise Http404
+        try:
+            services.delete_seat(seat=seat, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The seat was removed."))
+        return redirect(_body_url(body))
 
 
 # --- assignments --------------------------------------------------------------------------
@@ -304,6 +333,10 @@ class AssignmentUpdateView(AssignmentCreateView):
             kwargs={"association": self.association.slug, "body": self.get_body().slug,
                     "pk": self.instance.pk},
         )  # fmt: skip
+        context["delete_label"] = _("Remove the assignment")
+        context["delete_help"] = _(
+            "Only for an assignment entered by mistake; to end one, change its end date."
+        )
         return context
 
     def update(self, instance, version, data):

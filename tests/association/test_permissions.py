@@ -43,6 +43,7 @@ EXPECTED = {
     "governance:body_update": Access.EDITOR,
     "governance:seat_create": Access.EDITOR,
     "governance:seat_update": Access.EDITOR,
+    "governance:seat_delete": Access.EDITOR,
     "governance:assignment_create": Access.EDITOR,
     "governance:assignment_update": Access.EDITOR,
     "governance:assignment_delete": Access.EDITOR,
@@ -144,7 +145,7 @@ def values_for(page, home) -> dict:
             elif page.name in {"governance:person_detail", "governance:person_update",
                                "governance:person_invite"}:  # fmt: skip
                 values[param] = Person.objects.filter(association=home).first().pk
-            elif page.name == "governance:seat_update":
+            elif page.name in {"governance:seat_update", "governance:seat_delete"}:
                 values[param] = Seat.objects.filter(body__slug="styrelse", association=home)[0].pk
             elif page.name in {"governance:assignment_update", "governance:assignment_delete"}:
                 values[param] = Assignment.objects.filter(body__slug="styrelse", association=home)[

@@ -347,3 +347,13 @@ def test_the_quorum_rule_the_meetings_work_reads(association):
     assert [body.quorum(n) for n in (9, 10)] == [6, 7]
     body.quorum_rule = "all"
     assert body.quorum(7) == 7
+
+
+def test_a_seat_that_was_never_filled_can_be_removed(client, association, committee):
+    body, umea, ornskoldsvik = committee
+    factories.assign(body, factories.make_person(association), seat=umea)
+    client.force_login(factories.make_staff(association, "editor"))
+    client.post(f"/norrbotten/organ/overformyndarnamnd/platser/{umea.pk}/ta-bort/")
+    client.post(f"/norrbotten/organ/overformyndarnamnd/platser/{ornskoldsvik.pk}/ta-bort/")
+    with scopes_disabled():
+        assert list(body.seats.values_list("pk", flat=True)) == [umea.pk]
