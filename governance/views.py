@@ -134,6 +134,7 @@ class BodyDetailView(_BodyMixin, TenantMixin, TemplateView):
         date_form = DateForm(self.request.GET)
         day = date_form.day_or_today()
         members = queries.composition(body, day)
+        seat_rows = queries.seat_vacancies(self.association, day, body)
         context.update(
             body=body,
             day=day,
@@ -141,9 +142,8 @@ class BodyDetailView(_BodyMixin, TenantMixin, TemplateView):
             date_form=DateForm(initial={"datum": day}),
             members=[a for a in members if a.role != Role.SUBSTITUTE],
             substitutes=[a for a in members if a.role == Role.SUBSTITUTE],
-            vacancies=[
-                v for v in queries.seat_vacancies(self.association, day, body) if v.is_vacant
-            ],
+            seat_rows=seat_rows,
+            vacancies=[row for row in seat_rows if row.is_vacant],
             host=body.host(day.year),
             next_host=body.host(day.year + 1),
             may_view_documents=may_view_body_documents(self.request, body),

@@ -251,3 +251,14 @@ def test_a_person_without_email_cannot_be_invited(client, association):
 def test_no_personal_identity_number_is_stored():
     names = {field.name for field in Person._meta.get_fields()}
     assert not {"personal_number", "personnummer", "ssn", "identity_number"} & names
+
+
+def test_staff_see_every_seat_with_its_filled_places(client, board, association):
+    _body, lulea, party, _chair = board
+    client.force_login(factories.make_staff(association, "editor"))
+    page = client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    assert f"/norrbotten/organ/styrelse/platser/{lulea.pk}/" in page  # filled, still editable
+    assert f"/norrbotten/organ/styrelse/platser/{party.pk}/" in page
+    assert "1 / 1" in page and "0 / 1" in page
+    client.logout()
+    assert f"platser/{lulea.pk}/" not in client.get("/norrbotten/organ/styrelse/").text
