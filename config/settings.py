@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited longer than its interval is superseded by the next one.
         "options": {"expires": 60 * 60 * 5},
     },
+    "governance-chair-reminders": {
+        "task": "governance.tasks.send_chair_reminders",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 60 * 60 * 20},
+    },
     "discard-stale-figure-imports": {
         "task": "members.tasks.discard_stale_imports",
         "schedule": timedelta(days=1),
