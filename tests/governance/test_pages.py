@@ -115,7 +115,7 @@ def test_the_org_chart_nests_bodies_by_their_reporting_lines(client, association
     innermost = page.index("Regionalt forum", inner)
     # Each level opens a nested list inside the one above.
     assert page.count("<ul>", outer, innermost) >= 2
-    assert "med Region Norrbotten" in page and "informell" in page
+    assert "med Region Norrbotten" in page and "Informellt forum" in page
 
 
 def test_a_loop_in_the_reporting_lines_still_shows_every_body(client, association):
