@@ -427,11 +427,13 @@ class ChairProposalView(_BodyMixin, TenantMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         body = self.get_body()
         year = ProposalYearForm(self.request.GET).year_or_next()
+        proposals = services.chair_proposal(body=body, year=year)
         context.update(
             body=body,
             year=year,
             host=body.host(year),
-            proposals=services.chair_proposal(body=body, year=year),
+            proposals=proposals,
+            can_confirm=any(proposal.can_confirm for proposal in proposals),
         )
         return context
 
