@@ -579,6 +579,9 @@ def chair_proposal(*, body: Body, year: int) -> list[ChairProposal]:
     if body.chair_rule == ChairRule.NONE:
         return []
     host = body.host(year)
+    if body.chair_rule == ChairRule.HOST_CHAIR and not body.host_rotation_id:
+        # The chair rotates, but no one has entered the order yet: nothing to propose.
+        host = None
     wanted = [(Role.CHAIR, host)]
     if body.chair_rule == ChairRule.HOST_BOTH:
         wanted.append((Role.VICE_CHAIR, host))

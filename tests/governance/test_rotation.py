@@ -165,6 +165,9 @@ def test_a_fixed_host_and_a_chair_that_rotates(association, rotation):
         assert fixed.host(2024) == umea and fixed.host(2031) == umea
         assert it.host(2024).name == "Vännäs"  # the chair's turn, not the fixed host
         assert [p.role for p in services.chair_proposal(body=it, year=2024)] == ["chair"]
+        # Without the rotation entered, a rotating chair has no one to propose.
+        it.host_rotation = None
+        assert [p.municipality for p in services.chair_proposal(body=it, year=2024)] == [None]
 
 
 def test_december_reminds_staff_once_to_confirm_next_years_chairs(
