@@ -1,6 +1,6 @@
 """Demo associations: the three first customers, from the source documents in shared/seeds."""
 
-from association.models import Association, StaffRole
+from association.models import Association, RoleAssignment, StaffRole
 from association.services import assign_role, create_person
 from association.tenancy import tenant_scope
 
@@ -95,7 +95,10 @@ def demo_email(role: str, slug: str) -> str:
 
 
 def seed(out) -> dict[str, str]:
-    """Create or refresh the demo associations and staff; returns the accounts it made."""
+    """Create the demo associations and staff that are missing; returns the demo accounts.
+
+    Running it again never overwrites: rows that exist (an association's profile, a role,
+    an account) are left as the people using the demo changed them."""
     accounts: dict[str, str] = {}
     admin = create_person(
         email="admin@demo.samverka.se", first_name="Plattforms", last_name="Admin",
@@ -104,10 +107,14 @@ def seed(out) -> dict[str, str]:
     accounts[admin.email] = "platform admin"
     for data in ASSOCIATIONS:
         fields = {key: value for key, value in data.items() if key != "slug"}
-        association, _ = Association.objects.update_or_create(
+        association, created = Association.objects.get_or_create(
             slug=data["slug"], defaults={**fields, "is_demo": True}
         )
-        if not association.logo or not association.logo.storage.exists(association.logo.name):
+        # A new association gets its logo; an existing one only if its file went missing
+        # (a cleared logo stays cleared).
+        if created or (
+            association.logo and not association.logo.storage.exists(association.logo.name)
+        ):
             from django.core.files.base import ContentFile
 
             association.logo.save(f"{association.slug}.png", ContentFile(demo_logo(association)))
@@ -122,7 +129,11 @@ def seed(out) -> dict[str, str]:
                     first_name=label.capitalize(), last_name=association.display_name,
                     password=DEMO_PASSWORD,
                 )  # fmt: skip
-                assign_role(association=association, user=user, role=role, actor=None)
+                if not RoleAssignment.objects.filter(association=association, user=user).exists():
+                    assign_role(
+                        association=association, user=user, role=role, actor=None,
+                        first_name=label.capitalize(), last_name=association.display_name,
+                    )  # fmt: skip
                 accounts[user.email] = f"{role.label} – {association.name}"
         out.write(f"  {association.name}: /{association.slug}/")
     return accounts

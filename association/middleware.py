@@ -92,3 +92,25 @@ class SwedishFirstLocaleMiddleware:
 
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``settings.PERMISSIONS_POLICY`` (feature -> allowed origins, ``[]`` for none,
+    ``"self"`` for our own) as the Permissions-Policy header on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(_origin(origin) for origin in origins)})"
+            for feature, origins in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def _origin(origin: str) -> str:
+    return origin if origin in {"self", "*"} else f'"{origin}"'

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -61,6 +62,9 @@ class User(AbstractUser):
         return self.is_active and self.is_superuser
 
 
+DUPLICATE_ORGANISATION_NUMBER = _("Another association already has this organisation number.")
+
+
 class Association(models.Model):
     """A municipal association (kommunförbund): the tenant."""
 
@@ -118,9 +122,25 @@ class Association(models.Model):
             ("change_content", _("Edit the association's content")),
             ("manage_association", _("Manage the association's settings and people")),
         ]
+        constraints = [
+            # Addresses are matched exactly; an upper-case slug would be unreachable.
+            models.CheckConstraint(
+                condition=models.Q(slug=Lower("slug")), name="association_slug_lower_case"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~models.Q(organisation_number=""),
+                name="unique_organisation_number",
+                violation_error_message=DUPLICATE_ORGANISATION_NUMBER,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.slug = (self.slug or "").strip().lower()
 
     @property
     def display_name(self) -> str:
@@ -157,6 +177,10 @@ class RoleAssignment(TenantModel):
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    # The name this association knows the person by. The account's own name may have been
+    # typed by another association, so this association's pages never show it.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
     granted_by = models.ForeignKey(
         User,
@@ -175,7 +199,11 @@ class RoleAssignment(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}"
+        return f"{self.name or self.user.email} – {self.get_role_display()}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 # What the history page says for each action and for keys that are not model fields.

@@ -34,7 +34,7 @@ def role_assignments(association) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(association=association)
         .select_related("user", "granted_by")
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .order_by("last_name", "first_name", "user__email")
     )
 
 

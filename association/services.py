@@ -105,30 +105,98 @@ def update_versioned(
     return locked
 
 
+@transaction.atomic
 def update_association(
     *, association: Association, actor: User, expected_version: int, data: dict[str, Any]
 ) -> Association:
-    return update_versioned(
+    """Save the profile; a replaced or cleared logo leaves storage once this commits."""
+    from association.storage import delete_file_on_commit
+
+    data = dict(data)
+    if "logo" in data and not data["logo"]:
+        data["logo"] = ""  # the form's "clear" checkbox gives False
+    storage = association.logo.storage
+    old_name = Association.objects.filter(pk=association.pk).values_list("logo", flat=True)[0]
+    updated = update_versioned(
         obj=association, actor=actor, expected_version=expected_version, data=data
     )
+    if old_name and updated.logo.name != old_name:
+        delete_file_on_commit(old_name, storage)
+    return updated
+
+
+class RoleError(Exception):
+    """A role change that would break a rule; ``message`` says which, for the page."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+LAST_ADMINISTRATOR = _(
+    "The association must keep an administrator. Give someone else the administrator role "
+    "before you change or remove this one."
+)
+
+
+def _counts_as_administrator(assignment: RoleAssignment) -> bool:
+    # Platform admins can step in anywhere; they are not the association's own administrator.
+    user = assignment.user
+    return assignment.role == StaffRole.ADMINISTRATOR and user.is_active and not user.is_superuser
+
+
+def _lock_roles(association: Association) -> list[RoleAssignment]:
+    """Every role row of the association, locked until the transaction ends: two
+    administrators demoting each other at the same moment are checked one after the other,
+    and the second sees the first's change."""
+    return list(
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .filter(association=association)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _keep_an_administrator(roles: list[RoleAssignment], leaving: RoleAssignment) -> None:
+    """Refuse if ``leaving`` (one of the locked ``roles``) is the last administrator."""
+    if _counts_as_administrator(leaving) and not any(
+        _counts_as_administrator(r) for r in roles if r.pk != leaving.pk
+    ):
+        raise RoleError(LAST_ADMINISTRATOR)
 
 
 @transaction.atomic
 def assign_role(
-    *, association: Association, user: User, role: StaffRole | str, actor: User | None
+    *,
+    association: Association,
+    user: User,
+    role: StaffRole | str,
+    actor: User | None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> RoleAssignment:
-    """Give ``user`` exactly ``role`` in ``association`` (replacing any earlier role)."""
+    """Give ``user`` exactly ``role`` in ``association`` (replacing any earlier role).
+
+    ``first_name``/``last_name`` are the name this association knows the person by; left
+    as they were when not given. Raises RoleError if it would leave no administrator.
+    """
     role = StaffRole(role)
-    existing = RoleAssignment.objects.filter(association=association, user=user).first()
+    roles = _lock_roles(association)
+    existing = next((r for r in roles if r.user_id == user.pk), None)
     previous = existing.role if existing else None
+    if existing is not None and role != StaffRole.ADMINISTRATOR:
+        _keep_an_administrator(roles, existing)
     for codename in ROLE_PERMISSIONS.get(previous, ()) if previous else ():
         remove_perm(f"association.{codename}", user, association)
     for codename in ROLE_PERMISSIONS[role]:
         assign_perm(f"association.{codename}", user, association)
+    defaults: dict[str, Any] = {"role": role, "granted_by": actor if actor and actor.pk else None}
+    if first_name:
+        defaults["first_name"] = first_name.strip()
+    if last_name:
+        defaults["last_name"] = last_name.strip()
     assignment, _created = RoleAssignment.objects.update_or_create(
-        association=association,
-        user=user,
-        defaults={"role": role, "granted_by": actor if actor and actor.pk else None},
+        association=association, user=user, defaults=defaults
     )
     if previous != role:
         record_history(
@@ -139,8 +207,14 @@ def assign_role(
 
 
 @transaction.atomic
-def revoke_role(*, assignment: RoleAssignment, actor: User) -> None:
+def revoke_role(*, assignment: RoleAssignment, actor: User | None) -> None:
+    """Remove a role; raises RoleError if it is the association's last administrator."""
     association = assignment.association
+    roles = _lock_roles(association)
+    assignment = next((r for r in roles if r.pk == assignment.pk), None)
+    if assignment is None:
+        return  # removed by someone else meanwhile
+    _keep_an_administrator(roles, assignment)
     for codename in ROLE_PERMISSIONS[assignment.role]:
         remove_perm(f"association.{codename}", assignment.user, association)
     record_history(
@@ -148,6 +222,45 @@ def revoke_role(*, assignment: RoleAssignment, actor: User) -> None:
         changes={"role": (assignment.role, None)},
     )  # fmt: skip
     assignment.delete()
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    request,
+    association: Association,
+    email: str,
+    role: StaffRole | str,
+    actor: User,
+    first_name: str = "",
+    last_name: str = "",
+) -> RoleAssignment:
+    """Give the person with ``email`` a role, creating their account if there is none.
+
+    Whether the account existed is not shown to the administrator, and nothing about it
+    (its name, its other associations) comes back: this association keeps the name it
+    typed on the role. A new person gets an invitation to choose a password; someone who
+    already logs in gets a short notice naming only this association and the role.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first() or create_person(
+        email=email, first_name=first_name, last_name=last_name
+    )
+    previous = (
+        RoleAssignment.objects.filter(association=association, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    assignment = assign_role(
+        association=association, user=user, role=role, actor=actor,
+        first_name=first_name, last_name=last_name,
+    )  # fmt: skip
+    if not user.has_usable_password():
+        # New to the portal (or never finished the invitation): they choose a password.
+        send_invitation(request=request, user=user, association=association, role=role)
+    elif previous != StaffRole(role):
+        send_role_notice(request=request, user=user, association=association, role=role)
+    return assignment
 
 
 @transaction.atomic
@@ -207,4 +320,23 @@ def send_invitation(
         context = {"association": association, "role": label, "url": url}
         subject = render_to_string("association/email/invitation_subject.txt", context)
         body = render_to_string("association/email/invitation_body.txt", context)
+    transaction.on_commit(lambda: send_mail(" ".join(subject.split()), body, None, [user.email]))
+
+
+def send_role_notice(*, request, user: User, association: Association, role: StaffRole) -> None:
+    """Tell someone who already has an account that this association gave them a role, once
+    the role is committed, in their language. It names this association only."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    url = request.build_absolute_uri(
+        reverse("association:home", kwargs={"association": association.slug})
+    )
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {"association": association, "role": StaffRole(role).label, "url": url}
+        subject = render_to_string("association/email/role_notice_subject.txt", context)
+        body = render_to_string("association/email/role_notice_body.txt", context)
     transaction.on_commit(lambda: send_mail(" ".join(subject.split()), body, None, [user.email]))

@@ -81,5 +81,5 @@ def validate_brand_colour(value: str) -> None:
 
 
 def validate_not_reserved_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
+    if (value or "").lower() in RESERVED_SLUGS:
         raise ValidationError(_("“%(slug)s” is reserved by the portal."), params={"slug": value})

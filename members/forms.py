@@ -1,13 +1,18 @@
+import datetime
 from pathlib import Path
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from association.fields import PlausibleDateField
+from association.forms import VersionedFormMixin
 from members import imports, queries
 from members.models import FeeRule, FigureCorrection, FigureKind, Membership
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The oldest memberships the portal records (most associations were formed in the 1990s).
+MEMBERSHIPS_FROM = datetime.date(1950, 1, 1)
 
 
 class YearForm(forms.Form):
@@ -21,15 +26,21 @@ class YearForm(forms.Form):
         return timezone.localdate().year
 
 
-class MembershipForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
+    joined_on = PlausibleDateField(
+        label=capfirst(Membership._meta.get_field("joined_on").verbose_name),
+        earliest=MEMBERSHIPS_FROM,
+    )
+    left_on = PlausibleDateField(
+        label=capfirst(Membership._meta.get_field("left_on").verbose_name),
+        earliest=MEMBERSHIPS_FROM, required=False,
+    )  # fmt: skip
 
     class Meta:
         model = Membership
         fields = [
             "municipality", "joined_on", "left_on", "chair_name", "chief_executive_name", "notes",
         ]  # fmt: skip
-        widgets = {"joined_on": DATE_WIDGET, "left_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,9 +58,7 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
-class FeeRuleForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class FeeRuleForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FeeRule
         fields = [
@@ -96,21 +105,19 @@ class FigureImportForm(forms.Form):
         self.parsed = imports.parse_figures(
             content, kind=kind, municipality_codes=queries.municipality_codes()
         )
-        if self.parsed.errors:
+        if self.parsed.error_count:
             raise forms.ValidationError(
                 _(
                     "The file has %(count)s bad rows; nothing was imported. "
                     "Correct them and upload the file again."
                 ),
-                params={"count": len(self.parsed.errors)},
+                params={"count": self.parsed.error_count},
             )
         return cleaned
 
 
-class FigureCorrectionForm(forms.ModelForm):
+class FigureCorrectionForm(VersionedFormMixin, forms.ModelForm):
     """The association's own figure for one of its members in one fee year."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = FigureCorrection
@@ -141,7 +148,7 @@ class AdoptionForm(forms.Form):
         label=_("Decision"), max_length=200,
         help_text=_("Body, date and paragraph, e.g. “Förbundsfullmäktige 2025-11-20 § 7”."),
     )  # fmt: skip
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET)
+    decided_on = PlausibleDateField(label=_("Decided on"))
     reason = forms.CharField(
         label=_("Reason for superseding"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -89,3 +89,98 @@ def test_a_recovery_code_stands_in_for_a_lost_authenticator(client, db):
     client.post("/accounts/login/", credentials)
     response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
     assert "_auth_user_id" not in client.session  # a used code does not work twice
+
+
+def _login_links(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="(/accounts/login/[^"]*)"', html)
+
+
+def test_the_login_link_does_not_nest_next_into_itself(client, db):
+    factories.make_association("forsta")
+    assert _login_links(client.get("/forsta/").text) == ["/accounts/login/?next=/forsta/"]
+    page = client.get("/accounts/login/?next=/forsta/")
+    assert _login_links(page.text) == ["/accounts/login/?next=/forsta/"]
+    page = client.get("/accounts/password/reset/")
+    assert _login_links(page.text)[0] == "/accounts/login/"
+    assert not [link for link in _login_links(page.text) if "next=/accounts" in link]
+
+
+def _fail_login(client, email, **headers):
+    return client.post("/accounts/login/", {"login": email, "password": "wrong"}, **headers)
+
+
+def _log_in(client, email, **headers):
+    client.post("/accounts/login/", {"login": email, "password": factories.PASSWORD}, **headers)
+    logged_in = "_auth_user_id" in client.session
+    client.logout()
+    return logged_in
+
+
+def test_failed_logins_for_one_account_do_not_lock_another_from_elsewhere(settings, db):
+    """Behind a proxy that names the client: limits count per account and per real address."""
+    from django.test import Client
+
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    factories.make_user("a@example.org")
+    factories.make_user("b@example.org")
+    attacker, colleague = Client(), Client()
+    for _ in range(25):  # more than both the per-account and the per-address limit
+        _fail_login(attacker, "a@example.org", HTTP_X_REAL_IP="198.51.100.7")
+    # Everyone reaches the portal through the same proxy (the test client's REMOTE_ADDR).
+    assert _log_in(colleague, "b@example.org", HTTP_X_REAL_IP="203.0.113.20")
+    assert not _log_in(colleague, "a@example.org", HTTP_X_REAL_IP="203.0.113.20")  # per account
+    assert not _log_in(attacker, "b@example.org", HTTP_X_REAL_IP="198.51.100.7")  # per address
+
+
+def test_a_spoofed_forwarded_for_is_ignored_without_configuration(settings, db):
+    from django.test import Client
+
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    assert settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER is None
+    factories.make_user("b@example.org")
+    attacker = Client()
+    # Different accounts each time, and a new "address" each time: only the real one counts.
+    for number in range(25):
+        _fail_login(
+            attacker, f"guess{number}@example.org", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}"
+        )
+    assert not _log_in(attacker, "b@example.org", HTTP_X_FORWARDED_FOR="192.0.2.200")
+
+
+def test_trusted_proxy_settings_come_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    from tests.association.test_checks import BASE_DIR
+
+    code = (
+        "from django.conf import settings; "
+        "print(settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    for env, expected in [
+        ({"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "X-Real-IP 0"),
+        ({"TRUSTED_PROXY_COUNT": "2"}, "None 2"),
+        ({}, "None 0"),
+    ]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTED_")}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR,
+            env={**clean, **env}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+
+
+def test_too_many_requests_get_a_styled_swedish_page(settings, client, db):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _ in range(2):
+        _fail_login(client, "x@example.org")
+    response = _fail_login(client, "x@example.org")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "css/samverka.css" in html  # the portal's own layout (base.html)
+    assert "För många försök" in html
+    assert "Too Many Requests" not in html

@@ -241,4 +241,61 @@ def test_logo_must_really_be_an_image_of_sensible_size(client, association, sett
     served = client.get("/norrbotten/logotyp")
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
-    assert b"".join(served.streaming_content) == _png_bytes()
+    import io
+
+    from PIL import Image
+
+    # Stored re-encoded (see test_logo.py), with the same pixels.
+    with Image.open(io.BytesIO(b"".join(served.streaming_content))) as image:
+        assert (image.format, image.size) == ("PNG", (40, 20))
+        assert image.getpixel((0, 0)) == (0, 80, 122)
+
+
+def test_slugs_are_stored_in_lower_case_so_every_association_is_reachable(client, db):
+    client.force_login(factories.make_platform_admin())
+    response = client.post("/konto/nytt-forbund/", {"name": "Nytt förbund", "slug": "NyttForbund"})
+    assert response.status_code == 302
+    assert response["Location"] == "/nyttforbund/installningar/"
+    assert client.get("/nyttforbund/").status_code == 200
+    # An upper-case spelling of a reserved address is still reserved.
+    response = client.post("/konto/nytt-forbund/", {"name": "Annat förbund", "slug": "Admin"})
+    assert response.status_code == 200
+    assert not Association.objects.filter(slug__iexact="admin").exists()
+    # The model normalises too, and the database refuses what slips past both.
+    from django.db import IntegrityError, transaction
+
+    from association.services import create_association
+
+    with scopes_disabled():
+        assert create_association(actor=None, name="Tredje", slug="TREDJE").slug == "tredje"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Association.objects.create(name="Fjärde", slug="Fjarde")
+
+
+def test_an_organisation_number_belongs_to_one_association(client, association):
+    admin = factories.make_platform_admin()
+    client.force_login(admin)
+    association.organisation_number = "222000-0653"
+    association.save()
+    response = client.post(
+        "/konto/nytt-forbund/",
+        {"name": "Kopia", "slug": "kopia", "organisation_number": "2220000653"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["organisation_number"][0].code == "unique"
+    assert not Association.objects.filter(slug="kopia").exists()
+    # Blank numbers may repeat; the association's own number is no conflict with itself.
+    other = factories.make_association("utan-nummer")
+    assert other.organisation_number == ""
+    response = client.post(
+        "/norrbotten/installningar/",
+        settings_form_data(association, organisation_number="222000-0653", city="Luleå"),
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/utan-nummer/installningar/", settings_form_data(other, organisation_number="222000-0653")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["organisation_number"][0].code == "unique"
+    other.refresh_from_db()
+    assert other.organisation_number == ""

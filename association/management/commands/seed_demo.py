@@ -6,7 +6,7 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo associations; safe to run again."
+    help = "Create whatever of the demo associations is missing; never overwrites what exists."
 
     def handle(self, *args, **options):
         accounts: dict[str, str] = {}
