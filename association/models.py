@@ -215,6 +215,8 @@ ACTION_LABELS = {
     "role_revoked": _("Role removed"),
     "seat_granted": _("Seat given"),
     "seat_ended": _("Seat ended"),
+    "role_changed": _("Role changed"),
+    "account_linked": _("Login account linked"),
     "figures_imported": _("Figures imported"),
     "deleted": _("Removed"),
     "adopted": _("Adopted"),
@@ -271,7 +273,8 @@ class AuditEntry(TenantModel):
                     field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     field = None
-                if field is not None:
+                # Reverse relations have no verbose name; they keep the key.
+                if field is not None and hasattr(field, "verbose_name"):
                     label = field.verbose_name
                     if field.choices:
                         choices = dict(field.flatchoices)

@@ -6,6 +6,7 @@ association, granted through roles (``models.ROLE_PERMISSIONS``); platform admin
 right everywhere.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
@@ -29,6 +30,44 @@ STAFF_PERMISSION = {
     Access.EDITOR: "change_content",
     Access.ADMINISTRATOR: "manage_association",
 }
+
+
+# Levels whose answer depends on another app's data (a body's members, the board): that app
+# registers its rule here from its AppConfig.ready(), so this module imports no app above it.
+_ACCESS_RULES: dict[Access, Callable[[object], bool]] = {}
+# Functions user -> ids of associations where the user has a non-staff part (e.g. a seat).
+_MEMBER_ASSOCIATION_SOURCES: list[Callable[[object], set[int]]] = []
+
+
+# Sections other apps add to the account page: (template name, function user -> context).
+_ACCOUNT_SECTIONS: list[tuple[str, Callable[[object], dict]]] = []
+
+
+def register_account_section(template_name: str, context: Callable[[object], dict]) -> None:
+    if all(name != template_name for name, _ in _ACCOUNT_SECTIONS):
+        _ACCOUNT_SECTIONS.append((template_name, context))
+
+
+def account_sections(user) -> list[tuple[str, dict]]:
+    return [(name, context(user)) for name, context in _ACCOUNT_SECTIONS]
+
+
+def register_access_rule(level: Access, rule: Callable[[object], bool]) -> None:
+    """Let an app answer ``level`` for a request (called once, from ``AppConfig.ready``)."""
+    _ACCESS_RULES[Access(level)] = rule
+
+
+def register_member_associations(source: Callable[[object], set[int]]) -> None:
+    if source not in _MEMBER_ASSOCIATION_SOURCES:
+        _MEMBER_ASSOCIATION_SOURCES.append(source)
+
+
+def member_association_ids(user) -> set[int]:
+    """Associations where ``user`` takes part without a staff role (the switcher shows them)."""
+    ids: set[int] = set()
+    for source in _MEMBER_ASSOCIATION_SOURCES:
+        ids |= source(user)
+    return ids
 
 
 def is_platform_admin(user) -> bool:
@@ -69,7 +108,7 @@ def may_manage(request) -> bool:
 
 
 def user_has_access(request, level: Access) -> bool:
-    """Association-wide levels; BODY_MEMBER and BOARD are answered by governance."""
+    """Association-wide levels here; others (BODY_MEMBER, BOARD) by the registered rules."""
     user = request.user
     if level == Access.PUBLIC:
         return True
@@ -81,8 +120,6 @@ def user_has_access(request, level: Access) -> bool:
         return is_platform_admin(user)
     if level in STAFF_PERMISSION:
         return has_staff_access(request, level)
-    if level in (Access.BODY_MEMBER, Access.BOARD):
-        from governance.permissions import body_level_access
-
-        return body_level_access(request, level)
+    if level in _ACCESS_RULES:
+        return _ACCESS_RULES[level](request)
     raise ValueError(f"Unknown access level {level!r}")

@@ -20,13 +20,13 @@ def associations_of_user(user) -> list[Association]:
         return []
     if user.is_superuser:
         return list(Association.objects.order_by("name"))
-    from governance.queries import association_ids_with_seat
+    from association.permissions import member_association_ids
 
     with scopes_disabled():
         staff_ids = set(
             RoleAssignment.objects.filter(user=user).values_list("association_id", flat=True)
         )
-    ids = staff_ids | association_ids_with_seat(user)
+    ids = staff_ids | member_association_ids(user)
     return list(Association.objects.filter(id__in=ids).order_by("name"))
 
 

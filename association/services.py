@@ -294,7 +294,9 @@ def create_person(
     return user
 
 
-def send_invitation(*, request, user: User, association: Association, role: StaffRole) -> None:
+def send_invitation(
+    *, request, user: User, association: Association, role: StaffRole | str
+) -> None:
     """E-mail a new person a link to choose their password, once the role is committed.
 
     The link is allauth's own password-reset key, so it expires and works once; the text is
@@ -313,7 +315,9 @@ def send_invitation(*, request, user: User, association: Association, role: Staf
         f"{user_pk_to_url_str(user)}-{token}"
     )
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"association": association, "role": StaffRole(role).label, "url": url}
+        # A staff role by its label; any other part (a seat in a body) by the text given.
+        label = StaffRole(role).label if role in StaffRole.values else str(role)
+        context = {"association": association, "role": label, "url": url}
         subject = render_to_string("association/email/invitation_subject.txt", context)
         body = render_to_string("association/email/invitation_body.txt", context)
     transaction.on_commit(lambda: send_mail(" ".join(subject.split()), body, None, [user.email]))

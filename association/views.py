@@ -138,11 +138,12 @@ class MyAccountView(AccessMixin, TemplateView):
     template_name = "association/my_account.html"
 
     def get_context_data(self, **kwargs):
-        from governance.queries import seats_of_user
+        from association.permissions import account_sections
 
         context = super().get_context_data(**kwargs)
         context["roles"] = queries.roles_of_user(self.request.user)
-        context["seats"] = seats_of_user(self.request.user)
+        # Other apps' parts of the account (governance: the person's bodies).
+        context["sections"] = account_sections(self.request.user)
         return context
 
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # ExclusionConstraint (date-range overlaps in governance) needs it.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -300,10 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited longer than its interval is superseded by the next one.
         "options": {"expires": 60 * 60 * 5},
     },
-    "revoke-lapsed-seat-rights": {
-        "task": "governance.tasks.revoke_lapsed_seat_rights",
-        "schedule": timedelta(hours=6),
-        "options": {"expires": 60 * 60 * 5},
+    "governance-chair-reminders": {
+        "task": "governance.tasks.send_chair_reminders",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 60 * 60 * 20},
     },
     "discard-stale-figure-imports": {
         "task": "members.tasks.discard_stale_imports",

@@ -1,37 +1,68 @@
-from association.permissions import Access, is_platform_admin, may_view_internal
-from governance.models import BodyKind, BodyUserObjectPermission
+"""Body-level rights. Access follows assignments by date: a person sees a body's non-public
+material from the first day of an assignment to the last, computed from the dates on every
+request (no grant to forget, no revocation to wait for)."""
+
+from django.utils import timezone
+
+from association.permissions import (
+    Access,
+    is_platform_admin,
+    may_view_internal,
+    register_access_rule,
+    register_account_section,
+    register_member_associations,
+)
 
 
-def _seated_bodies(request) -> dict[int, str]:
-    """Body id -> kind for the bodies whose documents the user may see; one query per request."""
+def seated_bodies(request) -> dict[int, str]:
+    """Body id -> kind for the bodies the user sits in today; one query per request."""
     cached = getattr(request, "_seated_bodies", None)
     if cached is not None:
         return cached
+    from governance import queries
+
     user = request.user
-    if not user.is_authenticated or request.association is None:
+    association = getattr(request, "association", None)
+    if not user.is_authenticated or not user.is_active or association is None:
         result: dict[int, str] = {}
     else:
-        result = dict(
-            BodyUserObjectPermission.objects.filter(
-                user=user,
-                permission__codename="view_body_documents",
-                content_object__association=request.association,
-            ).values_list("content_object_id", "content_object__kind")
-        )
+        result = queries.active_bodies_of_user(association, user, timezone.localdate())
     request._seated_bodies = result
     return result
 
 
 def may_view_body_documents(request, body) -> bool:
-    return may_view_internal(request) or body.pk in _seated_bodies(request)
+    return may_view_internal(request) or body.pk in seated_bodies(request)
 
 
-def body_level_access(request, level: Access) -> bool:
+def may_see_contact_details(request) -> bool:
+    """E-mail and phone: logged-in members of the association's bodies, and its staff."""
+    return body_member_access(request)
+
+
+def body_member_access(request) -> bool:
+    """BODY_MEMBER: sits in any of the association's bodies today, or is its staff."""
     if is_platform_admin(request.user):
         return True
-    seated = _seated_bodies(request)
-    if level == Access.BODY_MEMBER:
-        return bool(seated) or may_view_internal(request)
-    if level == Access.BOARD:
-        return BodyKind.BOARD in seated.values()
-    raise ValueError(level)
+    return bool(seated_bodies(request)) or may_view_internal(request)
+
+
+def board_access(request) -> bool:
+    """BOARD: sits in the association's board today (staff see, but do not act as, the board)."""
+    if is_platform_admin(request.user):
+        return True
+    from governance.models import BodyKind
+
+    return BodyKind.BOARD in seated_bodies(request).values()
+
+
+def register() -> None:
+    from governance import queries
+
+    register_access_rule(Access.BODY_MEMBER, body_member_access)
+    register_access_rule(Access.BOARD, board_access)
+    register_member_associations(queries.association_ids_with_assignment)
+    register_account_section(
+        "governance/_account_section.html",
+        lambda user: {"assignments": queries.assignments_of_user(user)},
+    )

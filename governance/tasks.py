@@ -5,7 +5,8 @@ from association.tenancy import in_each_association
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
-def revoke_lapsed_seat_rights() -> dict[str, int]:
-    from governance.services import revoke_lapsed_seat_rights as revoke
+def send_chair_reminders() -> dict[str, object]:
+    """Daily; acts in December only, and once per body and year (safe to run twice)."""
+    from governance.services import send_chair_reminders as send
 
-    return in_each_association(revoke, today=timezone.localdate())
+    return in_each_association(send, today=timezone.localdate())

@@ -52,13 +52,68 @@ def make_body(association: Association, slug: str = "styrelse", kind: str = "boa
         return Body.objects.create(association=association, slug=slug, kind=kind, **fields)
 
 
-def make_seat(body, user=None, role: str = "member"):
-    from governance.services import grant_seat
+TERM_START, TERM_END = date(2023, 1, 1), date(2026, 12, 31)
 
-    user = user or make_user()
+
+def make_term(association: Association, name: str = "2023–2026", start=TERM_START, end=TERM_END):
+    from governance.models import Term
+
     with scopes_disabled():
-        grant_seat(body=body, user=user, role=role, starts_on=date(2023, 1, 1),
-                   ends_on=date(2026, 12, 31), actor=None)  # fmt: skip
+        term = Term.objects.filter(association=association, name=name).first()
+        return term or Term.objects.create(
+            association=association, name=name, starts_on=start, ends_on=end
+        )
+
+
+def make_person(association: Association, user=None, **fields):
+    from governance.models import Person
+
+    number = next(_sequence)
+    fields.setdefault("first_name", f"Förnamn{number}")
+    fields.setdefault("last_name", f"Efternamn{number}")
+    with scopes_disabled():
+        return Person.objects.create(association=association, user=user, **fields)
+
+
+def make_post(body, municipality_code: str | None = None, members: int = 1, substitutes: int = 0,
+              **fields):  # fmt: skip
+    """A seat (post) in ``body`` for a municipality (by SCB code) or with a label."""
+    from governance.models import Seat
+    from members.models import Municipality
+
+    if municipality_code is None:
+        fields.setdefault("label", f"Plats {next(_sequence)}")
+    with scopes_disabled():
+        municipality = (
+            Municipality.objects.get(code=municipality_code) if municipality_code else None
+        )
+        return Seat.objects.create(
+            association=body.association, body=body, municipality=municipality,
+            members=members, substitutes=substitutes, **fields,
+        )  # fmt: skip
+
+
+def assign(body, person, role: str = "member", seat=None, starts_on=TERM_START, ends_on=TERM_END,
+           term=None, **fields):  # fmt: skip
+    """An assignment through the service (every rule checked)."""
+    from governance.services import create_assignment
+
+    term = term or make_term(body.association)
+    with scopes_disabled():
+        return create_assignment(
+            body=body, actor=None, person=person, seat=seat, term=term, role=role,
+            starts_on=starts_on, ends_on=ends_on, **fields,
+        )  # fmt: skip
+
+
+def make_member(
+    body, user=None, role: str = "member", starts_on=TERM_START, ends_on=TERM_END, seat=None
+):
+    """A login account sitting in ``body`` (a person linked to it, with an assignment)."""
+    user = user or make_user()
+    person = make_person(body.association, user=user, first_name=user.first_name or "Anna",
+                         last_name=user.last_name or "Ledamot")  # fmt: skip
+    assign(body, person, role=role, seat=seat, starts_on=starts_on, ends_on=ends_on)
     return user
 
 

@@ -44,7 +44,7 @@ def test_seeding_again_keeps_what_users_changed_and_adds_what_is_missing():
         )
         assign_role(association=norrbotten, user=editor.user, role="viewer", actor=None)
         Body.objects.filter(association=norrbotten, slug="styrelse").update(
-            description="Vår egen beskrivning"
+            mandate="Vår egen beskrivning"
         )
         set_figures(kind="population", source="SCB", values={("2580", 2023): Decimal(81_234)})
         set_figures(kind="tax_capacity", source="SCB", values={("00", 2023): Decimal(263_000)})
@@ -64,7 +64,7 @@ def test_seeding_again_keeps_what_users_changed_and_adds_what_is_missing():
         assert [(r.pk, r.rate, r.first_year) for r in rules] == [(rule.pk, Decimal("0.30"), 2024)]
         assert RoleAssignment.objects.get(pk=editor.pk).role == "viewer"
         body = Body.objects.get(association=norrbotten, slug="styrelse")
-        assert body.description == "Vår egen beskrivning"
+        assert body.mandate == "Vår egen beskrivning"
         assert Membership.objects.filter(
             association=vasternorrland, municipality__code="2260"
         ).exists()

@@ -28,6 +28,31 @@ EXPECTED = {
     "association:history": Access.ADMINISTRATOR,
     "governance:body_list": Access.PUBLIC,
     "governance:body_detail": Access.PUBLIC,
+    "governance:rotations": Access.PUBLIC,
+    "governance:my_bodies": Access.LOGGED_IN,
+    "governance:people": Access.STAFF,
+    "governance:person_detail": Access.STAFF,
+    "governance:terms": Access.STAFF,
+    "governance:vacancies": Access.STAFF,
+    "governance:body_history": Access.STAFF,
+    "governance:assignments_csv": Access.STAFF,
+    "governance:assignments_xlsx": Access.STAFF,
+    "governance:body_members_csv": Access.STAFF,
+    "governance:body_members_xlsx": Access.STAFF,
+    "governance:body_create": Access.EDITOR,
+    "governance:body_update": Access.EDITOR,
+    "governance:seat_create": Access.EDITOR,
+    "governance:seat_update": Access.EDITOR,
+    "governance:seat_delete": Access.EDITOR,
+    "governance:assignment_create": Access.EDITOR,
+    "governance:assignment_update": Access.EDITOR,
+    "governance:assignment_delete": Access.EDITOR,
+    "governance:chair_proposal": Access.EDITOR,
+    "governance:rotation_create": Access.EDITOR,
+    "governance:rotation_update": Access.EDITOR,
+    "governance:person_create": Access.EDITOR,
+    "governance:person_update": Access.EDITOR,
+    "governance:person_invite": Access.EDITOR,
     "members:list": Access.PUBLIC,
     "members:register": Access.PUBLIC,
     "members:detail": Access.STAFF,
@@ -83,7 +108,7 @@ def world(db):
 def values_for(page, home) -> dict:
     """URL parameters naming the home association's own objects."""
     from association.models import RoleAssignment
-    from governance.models import Body
+    from governance.models import Assignment, Body, HostRotation, Person, Seat
     from members.models import AdoptedFeeSchedule, FeeRule, FigureCorrection, Membership
     from members.services import create_correction, stage_figure_import
 
@@ -114,13 +139,86 @@ def values_for(page, home) -> dict:
                         year=2025, population=1000, reason="Överenskommen siffra",
                     )  # fmt: skip
                 values[param] = correction.pk
+            elif page.name == "governance:chair_proposal":
+                values[param] = _body_with_a_chair_to_confirm(home).slug
             elif param == "body":
-                values[param] = Body.objects.filter(association=home).first().slug
+                # The board: it has seats, assignments and a demo member.
+                values[param] = Body.objects.get(association=home, slug="styrelse").slug
+            elif page.name in {"governance:person_detail", "governance:person_update",
+                               "governance:person_invite"}:  # fmt: skip
+                # Someone with an e-mail and no login yet: the page offers the invitation.
+                person = (
+                    Person.objects.filter(association=home, user__isnull=True)
+                    .exclude(email="").order_by("pk").first()
+                )  # fmt: skip
+                if person is None:
+                    from governance.services import create_person
+
+                    person = create_person(
+                        association=home, actor=None, first_name="Ida", last_name="Inbjuden",
+                        email="ida.inbjuden@example.org",
+                    )  # fmt: skip
+                values[param] = person.pk
+            elif page.name in {"governance:seat_update", "governance:seat_delete"}:
+                values[param] = Seat.objects.filter(body__slug="styrelse", association=home)[0].pk
+            elif page.name in {"governance:assignment_update", "governance:assignment_delete"}:
+                values[param] = Assignment.objects.filter(body__slug="styrelse", association=home)[
+                    0
+                ].pk
+            elif page.name == "governance:rotation_update":
+                rotation = HostRotation.objects.filter(association=home).first()
+                if rotation is None:
+                    from governance.services import set_rotation
+
+                    rotation = set_rotation(
+                        association=home, actor=None, name="Ordförande", first_year=2023,
+                        municipalities=[Membership.objects.filter(association=home)[0].municipality],
+                    )  # fmt: skip
+                values[param] = rotation.pk
             else:
                 raise AssertionError(f"add a value for {page.name} {param} to the matrix test")
     for param in set(page.params) - set(values):
         values[param] = 2025
     return values
+
+
+def _body_with_a_chair_to_confirm(home):
+    """A presidium hosted by a member municipality with two of its people sitting all of next
+    year, so next year's chairs can be proposed and confirmed (Norrbotten's sources name no
+    such body)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from governance import services
+    from governance.models import Body, Term
+    from members.models import Membership
+
+    existing = Body.objects.filter(association=home, slug="presidium-test").first()
+    if existing is not None:
+        return existing
+    year = timezone.localdate().year + 1
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    term = Term.objects.filter(association=home, starts_on__lte=first, ends_on__gte=last).first()
+    if term is None:
+        term = services.create_term(association=home, actor=None, name=f"Test {year}",
+                                    starts_on=first, ends_on=last)  # fmt: skip
+    host = Membership.objects.filter(association=home)[0].municipality
+    body = services.create_body(
+        association=home, actor=None, name="Presidium", slug="presidium-test", kind="presidium",
+        chair_rule="host_both", fixed_host=host,
+    )  # fmt: skip
+    seat = services.create_seat(body=body, actor=None, municipality=host, members=2)
+    for number in range(2):
+        person = services.create_person(
+            association=home, actor=None, first_name="Värd", last_name=f"Ledamot {number}",
+            municipality=host,
+        )  # fmt: skip
+        services.create_assignment(
+            body=body, actor=None, person=person, seat=seat, term=term, role="member",
+            starts_on=first, ends_on=last,
+        )  # fmt: skip
+    return body
 
 
 def test_every_page_is_in_the_table_and_declares_the_same_access():

@@ -3,7 +3,6 @@ import pytest
 from association.models import AssociationUserObjectPermission, RoleAssignment
 from association.services import LAST_ADMINISTRATOR, RoleError, assign_role, revoke_role
 from association.tenancy import scopes_disabled
-from governance.models import BodyUserObjectPermission
 from tests import factories
 
 
@@ -12,14 +11,11 @@ def test_roles_live_in_the_direct_foreign_key_tables(association):
     from guardian.models import UserObjectPermission
 
     editor = factories.make_staff(association, "editor")
-    body = factories.make_body(association)
-    member = factories.make_seat(body)
     assert set(
         AssociationUserObjectPermission.objects.filter(user=editor).values_list(
             "permission__codename", flat=True
         )
     ) == {"view_internal", "change_content"}
-    assert BodyUserObjectPermission.objects.filter(user=member, content_object=body).exists()
     assert not UserObjectPermission.objects.exists()
 
 

@@ -73,11 +73,11 @@ def site(transactional_db):
         accent_colour="#6b2c91",
     )
     first_body = factories.make_body(
-        first, "styrelse", name="Förbundsstyrelse", description="Leder förbundets arbete."
+        first, "styrelse", name="Förbundsstyrelse", mandate="Leder förbundets arbete."
     )
     second_body = factories.make_body(second, "fullmaktige", kind="assembly", name="Fullmäktige")
-    factories.make_seat(first_body, factories.make_user(first_name="Anna", last_name="Berg"))
-    factories.make_seat(second_body, role="chair")
+    factories.make_member(first_body, factories.make_user(first_name="Anna", last_name="Berg"))
+    factories.make_member(second_body, role="chair")
     staff = factories.make_staff(first, "administrator", "handlaggare@example.org", totp=False)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)

@@ -1,0 +1,202 @@
+"""Host municipalities: the rotation over its wrap-around, and next year's chairs proposed
+for staff to confirm."""
+
+from datetime import date
+
+import pytest
+
+from association.tenancy import scopes_disabled
+from governance import services
+from governance.models import Assignment
+from members.models import Municipality
+from tests import factories
+
+# Umeåregionen from 2023: Vindeln, then Vännäs, Örnsköldsvik, Bjurholm, Nordmaling,
+# Robertsfors, Umeå, and Vindeln again.
+ORDER = ["2404", "2460", "2284", "2403", "2401", "2409", "2480"]
+
+
+@pytest.fixture
+def rotation(association):
+    with scopes_disabled():
+        places = [Municipality.objects.get(code=code) for code in ORDER]
+        return services.set_rotation(
+            association=association, actor=None, name="Värdkommun", first_year=2023,
+            municipalities=places,
+        )  # fmt: skip
+
+
+def names(rotation, years):
+    with scopes_disabled():
+        return [rotation.host(year).name if rotation.host(year) else None for year in years]
+
+
+def test_the_rotation_follows_the_table_and_wraps_around(rotation):
+    assert names(rotation, range(2023, 2031)) == [
+        "Vindeln", "Vännäs", "Örnsköldsvik", "Bjurholm", "Nordmaling", "Robertsfors", "Umeå",
+        "Vindeln",
+    ]  # fmt: skip
+    with scopes_disabled():
+        # The chief executives' vice chair comes from the next in line (the source's table).
+        assert rotation.next_in_line(2024).name == "Örnsköldsvik"
+        assert rotation.next_in_line(2029).name == "Vindeln"  # over the wrap-around
+        assert rotation.next_in_line(2030).name == "Vännäs"
+        assert rotation.host(2022) is None  # before the first year
+        assert rotation.host(2023 + 7 * 10).name == "Vindeln"
+
+
+def test_the_public_page_shows_who_hosts_which_year(client, rotation):
+    page = client.get("/norrbotten/organ/vardkommuner/").text
+    assert "Värdkommun" in page and "Bjurholm" in page
+
+
+def test_a_rotation_is_entered_once_by_name_or_code(client, association):
+    client.force_login(factories.make_staff(association, "editor"))
+    response = client.post("/norrbotten/organ/vardkommuner/ny/", {
+        "name": "IT-nämndens ordförande", "first_year": 2023,
+        "municipalities": "Umeå\n2482\n vännäs \n",
+    })  # fmt: skip
+    assert response.status_code == 302
+    response = client.post("/norrbotten/organ/vardkommuner/ny/", {
+        "name": "Fel", "first_year": 2023, "municipalities": "Umeå\nAtlantis\nUmeå",
+    })  # fmt: skip
+    assert response.status_code == 200 and "Atlantis" in response.text
+    from governance.models import HostRotation
+
+    with scopes_disabled():
+        it = HostRotation.objects.get(name="IT-nämndens ordförande")
+        assert [p.municipality.code for p in it.places_in_order()] == ["2480", "2482", "2460"]
+
+
+@pytest.fixture
+def council(association, rotation):
+    """Two members from Vindeln and one from Vännäs, all for the whole term."""
+    factories.make_term(association)
+    body = factories.make_body(
+        association, "rad", kind="council", name="Umeåregionrådet", chair_rule="host_both",
+        host_rotation=rotation,
+    )  # fmt: skip
+    people = {}
+    with scopes_disabled():
+        for code, count in (("2404", 2), ("2460", 2)):
+            municipality = Municipality.objects.get(code=code)
+            seat = factories.make_post(body, code, members=2)
+            for number in range(count):
+                person = factories.make_person(
+                    association, municipality=municipality, last_name=f"{municipality.name}{number}"
+                )
+                factories.assign(body, person, seat=seat)
+                people[person.last_name] = person
+    return body, people
+
+
+def test_next_years_chairs_are_proposed_from_the_host(council):
+    body, _people = council
+    with scopes_disabled():
+        proposal = services.chair_proposal(body=body, year=2024)  # Vännäs hosts 2024
+    assert [p.role for p in proposal] == ["chair", "vice_chair"]
+    assert all(p.municipality.name == "Vännäs" for p in proposal)
+    assert {p.assignment.person.last_name for p in proposal} == {"Vännäs0", "Vännäs1"}
+    assert all(p.can_confirm for p in proposal)
+
+
+def test_confirming_splits_the_members_assignments_around_the_year(client, council, association):
+    body, people = council
+    client.force_login(factories.make_staff(association, "editor"))
+    page = client.get("/norrbotten/organ/rad/ordforande/?year=2024").text
+    assert "Vännäs0" in page
+    response = client.post("/norrbotten/organ/rad/ordforande/", {"year": 2024})
+    assert response.status_code == 302
+    with scopes_disabled():
+        pieces = list(
+            Assignment.objects.filter(person=people["Vännäs0"]).order_by("starts_on")
+            .values_list("role", "starts_on", "ends_on")
+        )  # fmt: skip
+    assert pieces == [
+        ("member", date(2023, 1, 1), date(2023, 12, 31)),
+        ("chair", date(2024, 1, 1), date(2024, 12, 31)),
+        ("member", date(2025, 1, 1), date(2026, 12, 31)),
+    ]
+    # The composition on a day in 2024 shows the chair; confirming again changes nothing.
+    assert "Ordförande" in client.get("/norrbotten/organ/rad/?datum=2024-05-01").text
+    client.post("/norrbotten/organ/rad/ordforande/", {"year": 2024})
+    with scopes_disabled():
+        assert Assignment.objects.filter(person=people["Vännäs0"]).count() == 3
+        proposal = services.chair_proposal(body=body, year=2024)
+    assert all(p.already is not None for p in proposal)
+
+
+def test_a_host_without_members_in_the_body_gets_no_proposal(council):
+    body, _people = council
+    with scopes_disabled():
+        proposal = services.chair_proposal(body=body, year=2025)  # Örnsköldsvik: no one
+    assert [p.assignment for p in proposal] == [None, None]
+    assert proposal[0].municipality.name == "Örnsköldsvik"
+
+
+def test_the_vice_chair_from_the_next_in_line(association, rotation):
+    factories.make_term(association)
+    body = factories.make_body(
+        association, "kc", kind="chief_executives", chair_rule="host_chair_next_vice",
+        host_rotation=rotation,
+    )  # fmt: skip
+    with scopes_disabled():
+        for code in ("2460", "2284"):
+            seat = factories.make_post(body, code)
+            person = factories.make_person(
+                association, municipality=Municipality.objects.get(code=code)
+            )
+            factories.assign(body, person, seat=seat)
+        proposal = services.chair_proposal(body=body, year=2024)
+    assert [(p.role, p.municipality.name) for p in proposal] == [
+        ("chair", "Vännäs"), ("vice_chair", "Örnsköldsvik"),
+    ]  # fmt: skip
+    assert all(p.assignment is not None for p in proposal)
+
+
+def test_a_fixed_host_and_a_chair_that_rotates(association, rotation):
+    with scopes_disabled():
+        umea = Municipality.objects.get(code="2480")
+    fixed = factories.make_body(association, "overformyndare", kind="joint_committee",
+                                chair_rule="host_both", fixed_host=umea)  # fmt: skip
+    it = factories.make_body(association, "it", kind="joint_committee", chair_rule="host_chair",
+                             fixed_host=umea, host_rotation=rotation)  # fmt: skip
+    with scopes_disabled():
+        assert fixed.host(2024) == umea and fixed.host(2031) == umea
+        assert it.host(2024).name == "Vännäs"  # the chair's turn, not the fixed host
+        assert [p.role for p in services.chair_proposal(body=it, year=2024)] == ["chair"]
+        # Without the rotation entered, a rotating chair has no one to propose.
+        it.host_rotation = None
+        assert [p.municipality for p in services.chair_proposal(body=it, year=2024)] == [None]
+
+
+def test_december_reminds_staff_once_to_confirm_next_years_chairs(
+    council, association, smtp_server, django_capture_on_commit_callbacks
+):
+    from association.tenancy import tenant_scope
+
+    factories.make_staff(association, "editor", "redaktor@example.org")
+    factories.make_staff(association, "viewer", "lasare@example.org")
+
+    def run(day):
+        with tenant_scope(association), django_capture_on_commit_callbacks(execute=True):
+            return services.send_chair_reminders(association=association, today=day)
+
+    assert run(date(2023, 11, 30)) == 0  # only in December
+    assert run(date(2023, 12, 1)) == 1  # Vännäs hosts 2024 and has members to propose
+    assert run(date(2023, 12, 2)) == 0  # once per body and year
+    assert [m["To"] for m in smtp_server.messages] == ["redaktor@example.org"]
+    body = smtp_server.messages[0].get_content()
+    assert "/norrbotten/organ/rad/ordforande/?year=2024" in body
+    assert "2024" in smtp_server.messages[0]["Subject"]
+    assert "ordförande" in smtp_server.messages[0]["Subject"].lower()  # in Swedish
+
+
+def test_the_reminder_task_sweeps_every_association(council):
+    from governance.tasks import send_chair_reminders
+
+    factories.make_association("annat-forbund")
+    result = send_chair_reminders()
+    assert set(result) == {"norrbotten", "annat-forbund"}
+    assert result["annat-forbund"] == 0  # no bodies there
+    assert send_chair_reminders()["norrbotten"] == 0  # never twice
