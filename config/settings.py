@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # ExclusionConstraint (rooms: bookings never overlap) needs it installed.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "association",
     "members",
     "governance",
+    "governance.rooms",
 ]
 
 MIDDLEWARE = [
