@@ -111,6 +111,11 @@ class BookingForm(forms.Form):
         if ends_at is None:
             self.add_error("end", NOT_A_LOCAL_TIME % {"time": end.strftime("%H:%M")})
         if starts_at and ends_at:
+            # Compared in UTC: within one zone Python compares by the wall clock.
+            starts_at, ends_at = (
+                starts_at.astimezone(datetime.UTC),
+                ends_at.astimezone(datetime.UTC),
+            )
             if ends_at <= starts_at:
                 self.add_error("end", _("The booking must end after it starts."))
             else:

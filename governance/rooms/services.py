@@ -1,6 +1,6 @@
 """Every change to resources and bookings: one transaction each, with history."""
 
-from datetime import datetime
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ NOT_YOURS = gettext_lazy("You may cancel only your own bookings.")
 def _check_unique_name(resource: Resource) -> None:
     taken = Resource.objects.filter(association=resource.association, name=resource.name)
     if taken.exclude(pk=resource.pk).exists():
-        raise ValidationError({"name": NAME_TAKEN}, code="unique")
+        raise ValidationError({"name": ValidationError(NAME_TAKEN, code="unique")})
 
 
 @transaction.atomic
@@ -70,7 +70,7 @@ def update_resource(
     )  # fmt: skip
 
 
-def describe_span(starts_at: datetime, ends_at: datetime) -> str:
+def describe_span(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
     """ "onsdag 25 november 2026 10:00–11:00" in local time; the end's date only if it differs."""
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     text = f"{date_format(start, 'l j F Y')} {time_format(start, 'H:i')}–"
@@ -79,13 +79,14 @@ def describe_span(starts_at: datetime, ends_at: datetime) -> str:
     return text + time_format(end, "H:i")
 
 
-def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValidationError(NOT_AWARE, code="naive")
+    starts_at, ends_at = starts_at.astimezone(datetime.UTC), ends_at.astimezone(datetime.UTC)
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": ENDS_BEFORE_START}, code="order")
+        raise ValidationError({"ends_at": ValidationError(ENDS_BEFORE_START, code="order")})
     if ends_at - starts_at > MAX_BOOKING_LENGTH:
-        raise ValidationError({"ends_at": TOO_LONG}, code="too_long")
+        raise ValidationError({"ends_at": ValidationError(TOO_LONG, code="too_long")})
     for moment in (starts_at, ends_at):
         if moment.minute not in BOOKING_MINUTES or moment.second or moment.microsecond:
             raise ValidationError(NOT_ON_QUARTER, code="quarter")
@@ -113,8 +114,8 @@ def book(
     *,
     resource: Resource,
     actor: User,
-    starts_at: datetime,
-    ends_at: datetime,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
     title: str,
     meeting_reference: str = "",
 ) -> Booking:
@@ -126,6 +127,9 @@ def book(
     holds the room (see ``Booking.meeting_reference``).
     """
     _check_times(starts_at, ends_at)
+    # In UTC from here: Python compares and subtracts two times of one zone by the wall
+    # clock, so 00:00–04:00 the night the clocks go back would count as 4 hours, not 5.
+    starts_at, ends_at = starts_at.astimezone(datetime.UTC), ends_at.astimezone(datetime.UTC)
     association = resource.association
     if not resource.active:
         raise ValidationError(INACTIVE, code="inactive")
