@@ -2,6 +2,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from association.tenancy import scopes_disabled
 from tests import factories
@@ -16,7 +17,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 def next_weekday(weekday: int = 0, weeks_ahead: int = 1) -> datetime.date:
     """A day in a coming week (Monday = 0), always in the future whenever the test runs."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     return monday + datetime.timedelta(weeks=weeks_ahead, days=weekday)
 

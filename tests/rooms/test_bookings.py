@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from association.models import AuditEntry
 from association.tenancy import scopes_disabled, tenant_scope
@@ -131,7 +132,7 @@ def test_the_service_refuses_bad_times_with_a_reason(association, room, staff, s
         services.book(resource=room, actor=staff, starts_at=at(day, *start),
                       ends_at=at(day, *end), title="Fel")  # fmt: skip
     error = refused.value
-    found = sum(error.error_dict.values(), []) if hasattr(error, "error_dict") else error.error_list
+    found = error.error_list if not hasattr(error, "error_dict") else error.error_dict["ends_at"]
     assert [e.code for e in found] == [code]
     with scopes_disabled():
         assert not Booking.objects.exists()
@@ -176,9 +177,10 @@ def test_only_the_booker_or_a_staff_editor_may_cancel(association, room, staff, 
 def test_a_staff_only_resource_refuses_elected_members(association, staff, elected):
     day = next_weekday(2)
     with tenant_scope(association):
-        desk = services.create_resource(association=association, actor=None,
-                                        name="Förbundsdirektörens rum", bookable_by="staff")  # fmt: skip
-        with pytest.raises(ValidationError, match="staff|personal"):
+        desk = services.create_resource(
+            association=association, actor=None, name="Direktörens rum", bookable_by="staff"
+        )
+        with pytest.raises(ValidationError, match=r"staff|personal"):
             services.book(resource=desk, actor=elected, starts_at=at(day, 8), ends_at=at(day, 9),
                           title="Får inte")  # fmt: skip
         services.book(resource=desk, actor=staff, starts_at=at(day, 8), ends_at=at(day, 9),
@@ -212,7 +214,7 @@ def test_resource_edits_are_versioned_and_names_unique(association, room, staff)
 
 def test_bookings_across_the_change_to_summer_time(association, room, staff):
     """The night the clocks go forward, 01:00–04:00 Swedish time is two real hours."""
-    sunday = last_sunday(datetime.date.today().year + 1, 3)
+    sunday = last_sunday(timezone.localdate().year + 1, 3)
     with tenant_scope(association):
         booking = services.book(resource=room, actor=staff, starts_at=at(sunday, 1),
                                 ends_at=at(sunday, 4), title="Natt")  # fmt: skip
@@ -225,7 +227,7 @@ def test_bookings_across_the_change_to_summer_time(association, room, staff):
 def test_bookings_across_the_change_to_winter_time(association, room, staff):
     """The night the clocks go back, 00:00–04:00 Swedish time is five real hours, and a
     booking in the repeated hour collides with one in the same real hour only."""
-    sunday = last_sunday(datetime.date.today().year + 1, 10)
+    sunday = last_sunday(timezone.localdate().year + 1, 10)
     with tenant_scope(association):
         long = services.book(resource=room, actor=staff, starts_at=at(sunday, 0),
                              ends_at=at(sunday, 4), title="Natt")  # fmt: skip
@@ -244,12 +246,12 @@ def test_bookings_across_the_change_to_winter_time(association, room, staff):
 
 def test_twelve_hours_are_real_hours_across_the_change_to_winter_time(association, room, staff):
     """00:00–12:00 the night the clocks go back is 13 real hours: refused with a reason."""
-    sunday = last_sunday(datetime.date.today().year + 1, 10)
+    sunday = last_sunday(timezone.localdate().year + 1, 10)
     with tenant_scope(association), pytest.raises(ValidationError) as refused:
         services.book(resource=room, actor=staff, starts_at=at(sunday, 0),
                       ends_at=at(sunday, 12), title="Lång natt")  # fmt: skip
     assert [e.code for e in refused.value.error_dict["ends_at"]] == ["too_long"]
-    spring = last_sunday(datetime.date.today().year + 1, 3)
+    spring = last_sunday(timezone.localdate().year + 1, 3)
     with tenant_scope(association):  # 00:00–12:30 the night they go forward: 11.5 hours
         services.book(resource=room, actor=staff, starts_at=at(spring, 0),
                       ends_at=at(spring, 12, 30), title="Kort natt")  # fmt: skip
