@@ -116,6 +116,7 @@ class BookView(_BookerMixin, FormView):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
+                    field = {"starts_at": "start", "ends_at": "end"}.get(field, field)
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, error)
