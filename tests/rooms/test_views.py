@@ -293,3 +293,13 @@ def test_week_view_queries_do_not_grow_with_bookings(client, association, room, 
         assert Booking.objects.count() > 150
     after = count(url), count("/norrbotten/lokaler/mina/")
     assert before == after
+
+
+def test_the_main_menu_links_to_the_rooms_for_those_who_may_book(client, room, elected,
+                                                                 other_association):  # fmt: skip
+    link = 'href="/norrbotten/lokaler/"'
+    assert link not in client.get("/norrbotten/").text
+    client.force_login(factories.make_staff(other_association, "administrator"))
+    assert link not in client.get("/norrbotten/").text
+    client.force_login(elected)
+    assert link in client.get("/norrbotten/").text
