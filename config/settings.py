@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # ExclusionConstraint (date-range overlaps in governance) needs it.
+    # ExclusionConstraint (governance date ranges, rooms' bookings) needs it.
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "association",
     "members",
     "governance",
+    "governance.rooms",
 ]
 
 MIDDLEWARE = [

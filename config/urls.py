@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:association>/", include("association.urls")),
     path("<slug:association>/medlemmar/", include("members.urls")),
     path("<slug:association>/organ/", include("governance.urls")),
+    path("<slug:association>/lokaler/", include("governance.rooms.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

@@ -71,6 +71,14 @@ EXPECTED = {
     "members:correction_delete": Access.EDITOR,
     "members:adopt": Access.ADMINISTRATOR,
     "national_figures:import": Access.PLATFORM_ADMIN,
+    # Rooms: staff and elected members book (governance.rooms.permissions.may_book).
+    "rooms:week": Access.BODY_MEMBER,
+    "rooms:book": Access.BODY_MEMBER,
+    "rooms:mine": Access.BODY_MEMBER,
+    "rooms:cancel": Access.BODY_MEMBER,
+    "rooms:resources": Access.EDITOR,
+    "rooms:resource_create": Access.EDITOR,
+    "rooms:resource_update": Access.EDITOR,
     "national_figures:import_preview": Access.PLATFORM_ADMIN,
 }
 
@@ -81,6 +89,8 @@ ALLOWED = {
     Access.PUBLIC: set(VISITORS),
     Access.LOGGED_IN: set(VISITORS) - {"anonymous"},
     Access.STAFF: {"viewer", "editor", "administrator", "platform_admin"},
+    # Seated members too; none of these visitors holds a seat, so staff and platform admins.
+    Access.BODY_MEMBER: {"viewer", "editor", "administrator", "platform_admin"},
     Access.EDITOR: {"editor", "administrator", "platform_admin"},
     Access.ADMINISTRATOR: {"administrator", "platform_admin"},
     Access.PLATFORM_ADMIN: {"platform_admin"},
@@ -105,6 +115,32 @@ def world(db):
     return home, people
 
 
+def _home_resource(home):
+    from governance.rooms.models import Resource
+    from governance.rooms.services import create_resource
+
+    resource = Resource.objects.filter(association=home).first()
+    return resource or create_resource(association=home, actor=None, name="Skrivbord 1")
+
+
+def _home_booking(home):
+    """A live booking of the home association (one is made when none is left)."""
+    from datetime import UTC, datetime, timedelta
+
+    from governance.rooms.models import Booking
+    from governance.rooms.services import book
+
+    booking = Booking.objects.filter(association=home, cancelled_at__isnull=True).first()
+    if booking is None:
+        resource = _home_resource(home)
+        taken = Booking.objects.filter(resource=resource).count()
+        starts = datetime(2030, 1, 7, 8, tzinfo=UTC) + timedelta(hours=taken)
+        booker = factories.make_staff(home, "viewer", totp=False)
+        booking = book(resource=resource, actor=booker, starts_at=starts,
+                       ends_at=starts + timedelta(hours=1), title="Provbokning")  # fmt: skip
+    return booking
+
+
 def values_for(page, home) -> dict:
     """URL parameters naming the home association's own objects."""
     from association.models import RoleAssignment
@@ -114,6 +150,8 @@ def values_for(page, home) -> dict:
 
     values = {"association": home.slug}
     with scopes_disabled():
+        if page.name.startswith("rooms:"):
+            _home_booking(home)  # a live booking for the lists and their cancel buttons
         for param in page.object_params:
             if page.name == "association:revoke_role":
                 values[param] = (
@@ -141,6 +179,10 @@ def values_for(page, home) -> dict:
                 values[param] = correction.pk
             elif page.name == "governance:chair_proposal":
                 values[param] = _body_with_a_chair_to_confirm(home).slug
+            elif page.name == "rooms:resource_update":
+                values[param] = _home_resource(home).pk
+            elif page.name == "rooms:cancel":
+                values[param] = _home_booking(home).pk
             elif param == "body":
                 # The board: it has seats, assignments and a demo member.
                 values[param] = Body.objects.get(association=home, slug="styrelse").slug
