@@ -19,11 +19,8 @@ from governance.rooms.models import BookableBy
 
 
 def may_book(request) -> bool:
-    """Staff of the request's association, or an elected member of it.
-
-    "Elected member" is for now the governance app's BODY_MEMBER level (a seat in one of the
-    association's bodies); this one predicate is the place to rewire when that changes.
-    """
+    """Staff of the request's association, or an elected member of it: the BODY_MEMBER
+    level that governance registers (an assignment in one of its bodies today)."""
     return may_view_internal(request) or user_has_access(request, Access.BODY_MEMBER)
 
 
