@@ -52,4 +52,4 @@ def editor(association):
 def elected(association):
     """An elected member: a seat in one of the association's bodies, no staff role."""
     body = factories.make_body(association, "styrelse", kind="board")
-    return factories.make_seat(body, factories.make_user(first_name="Eva", last_name="Vald"))
+    return factories.make_member(body, factories.make_user(first_name="Eva", last_name="Vald"))

@@ -40,7 +40,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, room):
 def test_people_without_a_role_or_seat_here_are_refused(client, room, other_association):
     outsider = factories.make_staff(other_association, "administrator")
     other_body = factories.make_body(other_association, "styrelse")
-    elected_elsewhere = factories.make_seat(other_body)
+    elected_elsewhere = factories.make_member(other_body)
     for person in (outsider, elected_elsewhere, factories.make_user()):
         client.force_login(person)
         for url in [*BOOKER_PAGES, *ADMIN_PAGES]:
