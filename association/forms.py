@@ -151,3 +151,12 @@ class RoleForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+def add_validation_error(form, error) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else above it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

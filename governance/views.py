@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from association.mixins import TenantMixin
+from association.forms import add_validation_error
+from association.mixins import ServiceFormView, TenantMixin
 from association.permissions import Access, may_edit, may_view_internal
 from association.spreadsheets import csv_response, xlsx_response
 from governance import queries, services
@@ -44,32 +45,11 @@ def _body_url(body) -> str:
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+class _ServiceFormView(ServiceFormView):
+    """Governance's create and edit pages: one form template with a title and a way back."""
 
-
-class _ServiceFormView(TenantMixin, FormView):
-    """Create or edit through a service; a refusal shows on the form with what was typed."""
-
-    access = Access.EDITOR
     template_name = "governance/form.html"
-    instance = None
     title = ""
-
-    def get_instance(self):
-        return None
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.instance = self.get_instance()
-        if self.instance is not None:
-            kwargs["instance"] = self.instance
-            kwargs["initial"] = {"version": getattr(self.instance, "version", None)}
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,27 +62,6 @@ class _ServiceFormView(TenantMixin, FormView):
 
     def get_back_url(self):
         return reverse("governance:body_list", kwargs={"association": self.association.slug})
-
-    def form_valid(self, form):
-        data = {
-            name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data
-        }
-        try:
-            if self.instance is None:
-                obj = self.create(data)
-            else:
-                self.instance.refresh_from_db()
-                obj = self.update(self.instance, form.cleaned_data.get("version") or 0, data)
-        except services.ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(
-                self.get_context_data(form=form, current=self.instance, conflict=True)
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(self.success_url_for(obj))
 
 
 # --- public pages ---------------------------------------------------------------------------
@@ -403,7 +362,7 @@ class RotationCreateView(TenantMixin, FormView):
                 rotation=self.rotation, **form.cleaned_data,
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("governance:rotations", association=self.association.slug)
@@ -573,7 +532,7 @@ class TermListView(TenantMixin, FormView):
                 association=self.association, actor=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("governance:terms", association=self.association.slug)

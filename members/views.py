@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from association.mixins import AccessMixin, TenantMixin
+from association.mixins import AccessMixin, ServiceFormView, TenantMixin
 from association.permissions import Access, may_view_internal
 from members import charts, exports, queries, services
 from members.forms import (
@@ -87,47 +87,8 @@ class MembershipDetailView(TenantMixin, TemplateView):
         return context
 
 
-class _VersionedFormView(TenantMixin, FormView):
-    """Create or edit with the version check that catches a concurrent save."""
-
-    access = Access.EDITOR
-    instance = None
-
-    def get_instance(self):
-        return None
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.instance = self.get_instance()
-        if self.instance is not None:
-            kwargs["instance"] = self.instance
-            kwargs["initial"] = {"version": self.instance.version}
-        return kwargs
-
-    def form_valid(self, form):
-        data = {
-            name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data
-        }
-        try:
-            if self.instance is None:
-                obj = self.create(data)
-            else:
-                self.instance.refresh_from_db()
-                obj = self.update(self.instance, form.cleaned_data.get("version") or 0, data)
-        except services.ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(
-                self.get_context_data(form=form, current=self.instance, conflict=True)
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(self.success_url_for(obj))
+class _VersionedFormView(ServiceFormView):
+    """Members' create and edit pages (editors)."""
 
 
 class MembershipCreateView(_VersionedFormView):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from association.mixins import TenantMixin
+from association.mixins import ServiceFormView, TenantMixin
 from association.permissions import Access, may_edit, may_view_internal
 from governance.rooms import queries, services
 from governance.rooms.forms import LOCAL, BookingForm, ResourceForm, iso_week, week_start
@@ -190,49 +190,22 @@ class ResourceListView(TenantMixin, TemplateView):
         return context
 
 
-class _ResourceFormView(TenantMixin, FormView):
-    access = Access.EDITOR
+class _ResourceFormView(ServiceFormView):
     template_name = "rooms/resource_form.html"
     form_class = ResourceForm
-    instance = None
 
-    def get_instance(self):
-        return None
+    def create(self, data):
+        return services.create_resource(
+            association=self.association, actor=self.request.user, **data
+        )
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.instance = self.get_instance()
-        if self.instance is not None:
-            kwargs["instance"] = self.instance
-        return kwargs
+    def update(self, instance, version, data):
+        return services.update_resource(
+            resource=instance, actor=self.request.user, expected_version=version, data=data
+        )
 
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if self.instance is None:
-                services.create_resource(
-                    association=self.association, actor=self.request.user, **data
-                )
-            else:
-                self.instance.refresh_from_db()
-                services.update_resource(
-                    resource=self.instance, actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version") or 0, data=data,
-                )  # fmt: skip
-        except services.ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(
-                self.get_context_data(form=form, current=self.instance, conflict=True)
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("rooms:resources", association=self.association.slug)
+    def success_url_for(self, obj):
+        return reverse("rooms:resources", kwargs={"association": self.association.slug})
 
 
 class ResourceCreateView(_ResourceFormView):
