@@ -59,8 +59,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: compresses what the layers below return, cached pages included.
+    "association.middleware.SafeGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the cache skip everything below (association/pagecache.py).
+    "association.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -282,6 +286,11 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- performance ---------------------------------------------------------------------------
+# How long an anonymous page may stay in the server-side cache (0 turns the cache off); it is
+# also dropped at once when anything it shows changes (version keys, association/pagecache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
 # --- Samverka ------------------------------------------------------------------------------
 SAMVERKA_LOGO_MAX_BYTES = 1024 * 1024

@@ -17,6 +17,29 @@ from members.models import FigureKind
 MAX_CHART_YEARS = 12
 
 
+def cached_fee_schedules(association, years: list[int]) -> dict:
+    """``services.fee_schedules``, computed once per change of the association's rows or
+    the shared figures (version keys, association/pagecache.py), not once per request.
+    The language is part of the key: the explanations of missing figures are translated."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from association.pagecache import association_token
+
+    key = "members:fee-schedules:{}:{}:{}:{}:{}".format(
+        association.pk,
+        association_token(association.pk),  # read before computing: a change wins
+        get_language(),
+        timezone.localdate().isoformat(),
+        ",".join(str(year) for year in sorted(set(years))),
+    )
+    schedules = cache.get(key)
+    if schedules is None:
+        schedules = services.fee_schedules(association=association, years=years)
+        cache.set(key, schedules, 60 * 60)
+    return schedules
+
+
 def _year(request) -> int:
     return YearForm(request.GET).year_or_default()
 
@@ -30,7 +53,7 @@ class MemberListView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        schedule = services.fee_schedule(association=self.association, year=year)
+        schedule = cached_fee_schedules(self.association, [year])[year]
         context.update(
             year=year,
             schedule=schedule,
@@ -208,9 +231,8 @@ class FeeScheduleView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        rules = list(queries.fee_rules(self.association))
-        years = _chart_years(rules, year)
-        schedules = services.fee_schedules(association=self.association, years=years)
+        years = _chart_years(queries.fee_rule_periods(self.association), year)
+        schedules = cached_fee_schedules(self.association, years)
         schedule = schedules[year]
         context.update(
             year=year,
@@ -227,9 +249,9 @@ class FeeScheduleView(TenantMixin, TemplateView):
         return context
 
 
-def _chart_years(rules, year: int) -> list[int]:
-    first = min([rule.first_year for rule in rules] + [year])
-    last = max([rule.last_year or year for rule in rules] + [year])
+def _chart_years(periods, year: int) -> list[int]:
+    first = min([first for first, _last in periods] + [year])
+    last = max([last or year for _first, last in periods] + [year])
     first = max(first, last - MAX_CHART_YEARS + 1)
     years = set(range(first, last + 1)) | {year}
     return sorted(years)
@@ -243,7 +265,7 @@ class FeeScheduleExportView(TenantMixin, TemplateView):
         year = self.kwargs["year"]
         if not 1990 <= year <= 2200:
             raise Http404
-        schedule = services.fee_schedule(association=self.association, year=year)
+        schedule = cached_fee_schedules(self.association, [year])[year]
         name = f"{self.association.slug}-medlemsavgifter-{year}"
         if self.format == "xlsx":
             return exports.xlsx_response(schedule, self.association, f"{name}.xlsx")

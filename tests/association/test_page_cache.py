@@ -1,0 +1,148 @@
+"""The anonymous page cache: what it stores, whom it answers, and when it forgets."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from association.models import Association
+from association.tenancy import tenant_scope
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def visit(client, url, **headers):
+    """Three visits: the first learns which association the slug names, the second stores
+    the page, the third is answered from the cache."""
+    for _ in range(2):
+        client.get(url, **headers)
+    return client.get(url, **headers)
+
+
+def test_an_anonymous_page_is_cached_without_cookies_and_with_validators(client, association):
+    response = visit(client, "/norrbotten/")
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+    assert "Norrbottens Kommuner" in response.text
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.text
+    assert "public" in response["Cache-Control"]
+    assert response["Content-Security-Policy"]
+    assert "Cookie" in response["Vary"]
+    unchanged = client.get("/norrbotten/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert unchanged.status_code == 304
+
+
+def test_pages_that_are_not_200_or_set_cookies_are_not_cached(client, association):
+    assert "X-Page-Cache" not in visit(client, "/norrbotten/finns-inte/")
+    login_page = visit(client, "/accounts/login/")
+    assert "X-Page-Cache" not in login_page
+    assert "csrftoken" in login_page.cookies
+
+
+def test_one_associations_page_is_never_served_under_anothers_address(client, association):
+    other = factories.make_association("annat", name="Annat förbund")
+    assert "Norrbottens Kommuner" in visit(client, "/norrbotten/").text
+    page = visit(client, "/annat/")
+    assert page["X-Page-Cache"] == "hit"
+    assert "Annat förbund" in page.text
+    assert "Norrbottens Kommuner" not in page.text
+    # The slug moves to the other association: its address now shows that one.
+    association.slug = "norrbotten-gammal"
+    association.save()
+    other.slug = "norrbotten"
+    other.save()
+    page = client.get("/norrbotten/")
+    assert "Annat förbund" in page.text
+    assert "Norrbottens Kommuner" not in visit(client, "/norrbotten/").text
+
+
+def test_a_logged_in_person_never_gets_the_anonymous_page(client, association):
+    assert visit(client, "/norrbotten/")["X-Page-Cache"] == "hit"
+    person = factories.make_user("inloggad@example.org")
+    client.force_login(person)
+    page = client.get("/norrbotten/")
+    assert "X-Page-Cache" not in page
+    assert "inloggad@example.org" in page.text or "Log" in page.text
+    assert "private" in page["Cache-Control"]
+
+
+def test_a_page_rendered_for_a_logged_in_person_is_never_stored(association):
+    person = factories.make_staff(association, "administrator", "personal@example.org")
+    staff = Client()
+    staff.force_login(person)
+    for _ in range(3):
+        assert "X-Page-Cache" not in staff.get("/norrbotten/")
+    anonymous = Client()
+    first = anonymous.get("/norrbotten/")
+    assert "X-Page-Cache" not in first
+    assert "personal@example.org" not in first.text
+
+
+def test_a_change_to_the_association_invalidates_its_pages(client, association):
+    assert visit(client, "/norrbotten/")["X-Page-Cache"] == "hit"
+    Association.objects.filter(pk=association.pk).update(name="Nytt namn")  # no signal
+    page = client.get("/norrbotten/")
+    assert "X-Page-Cache" not in page
+    assert "Nytt namn" in page.text
+
+
+def test_a_new_tenant_row_invalidates_only_that_associations_pages(client, association):
+    from members.models import Membership, Municipality
+
+    other = factories.make_association("annat", name="Annat förbund")
+    visit(client, "/norrbotten/medlemmar/")
+    assert visit(client, "/annat/medlemmar/")["X-Page-Cache"] == "hit"
+    lulea = Municipality.objects.get(code="2580")
+    # As a request or task does it: inside the association's scope. (A write outside any
+    # scope cannot be attributed by the write watcher and invalidates every association.)
+    with tenant_scope(association):
+        Membership.objects.create(
+            association=association, municipality=lulea, joined_on=date(2000, 1, 1)
+        )
+    page = client.get("/norrbotten/medlemmar/")
+    assert "X-Page-Cache" not in page
+    assert "Luleå" in page.text
+    assert client.get("/annat/medlemmar/")["X-Page-Cache"] == "hit"
+    assert other.pk != association.pk
+
+
+def test_bulk_writes_to_reference_data_invalidate_every_page(client, association):
+    from members.models import Municipality
+
+    assert visit(client, "/norrbotten/")["X-Page-Cache"] == "hit"
+    Municipality.objects.filter(code="2580").update(name="Luleå kommun")  # no signal
+    assert "X-Page-Cache" not in client.get("/norrbotten/")
+
+
+def test_languages_are_cached_apart(client, association):
+    assert '<html lang="sv">' in visit(client, "/norrbotten/").text
+    client.cookies["django_language"] = "en"
+    english = visit(client, "/norrbotten/")
+    assert english["X-Page-Cache"] == "hit"
+    assert '<html lang="en">' in english.text
+
+
+def test_anonymous_visitors_switch_language_without_a_csrf_token(db):
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_a_logged_in_persons_language_switch_stays_csrf_protected(db):
+    person = factories.make_user("skyddad@example.org")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(person)
+    response = browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.preferred_language != "en"
+
+
+def test_html_is_compressed_but_account_pages_are_not(client, association):
+    page = client.get("/norrbotten/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    login_page = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in login_page
