@@ -46,6 +46,7 @@ IGNORED_TABLES_PREFIXES = ("django_session", "django_admin_log", "account_", "mf
 IGNORED_MODEL_SUFFIXES = ("ObjectPermission",)
 # A user's own settings and logins are not shown on any public page.
 IGNORED_USER_FIELDS = frozenset({"last_login", "preferred_language", "password"})
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/i18n/", "/static/", "/media/", "/healthz")
 ANONYMOUS_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 
@@ -315,12 +316,34 @@ def _storable(request, response) -> bool:
     )
 
 
+# KEYS are built inside the script because the association id comes from the slug
+# pointer; the installation runs one Redis (no cluster), where that is allowed.
+LOOKUP = """
+local prefix, slug, suffix = ARGV[1], ARGV[2], ARGV[3]
+local id, association_version = '0', '0'
+if slug ~= '' then
+  id = redis.call('GET', prefix .. 'slug:' .. slug)
+  if not id then return {'', '', ''} end
+  association_version = redis.call('GET', prefix .. 'v:a:' .. id) or '0'
+end
+local global_version = redis.call('GET', prefix .. 'v:global') or '0'
+local key = prefix .. 'page:' .. id .. ':' .. association_version .. ':'
+  .. global_version .. ':' .. suffix
+return {key, id, redis.call('GET', key) or ''}
+"""
+
+
+@memoize
+def _lookup_script():
+    return redis_client().register_script(LOOKUP)
+
+
 class AnonymousPageCacheMiddleware:
     """Answers anonymous visitors from the page cache and stores what they may share.
 
-    Sits near the top of the stack (below security and static files), so a hit skips the
-    session, authentication, CSRF and tenant lookups; the stored headers are those the
-    inner middleware set (CSP, framing, language, Vary).
+    Sits at the top of the stack, so a hit skips the session, authentication, CSRF and
+    tenant lookups; the stored headers are those the inner middleware set (security, CSP,
+    framing, language, Vary, compression).
     """
 
     def __init__(self, get_response):
@@ -340,14 +363,12 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         slug = match.kwargs.get("association")
         try:
-            key, association_id = self._key(request, slug)
+            key, association_id, entry = self._lookup(request, slug)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
-        if key is not None:
-            entry = self._read(key)
-            if entry is not None:
-                return self._respond(request, entry)
+        if entry is not None:
+            return self._respond(request, entry)
         response = self.get_response(request)
         if _storable(request, response):
             current = getattr(request, "association", None)
@@ -369,36 +390,27 @@ class AnonymousPageCacheMiddleware:
             logger.warning("page cache unavailable", exc_info=True)
             return None
 
-    def _key(self, request, slug):
-        client = redis_client()
-        if slug is None:
-            association_id, association_version = 0, b"0"
-            (global_version,) = client.mget([_version_key(GLOBAL)])
-        else:
-            pointer, global_version = client.mget([_key(f"slug:{slug}"), _version_key(GLOBAL)])
-            if pointer is None:
-                return None, None
-            association_id = int(pointer)
-            association_version = client.get(_version_key(association_id)) or b"0"
+    def _lookup(self, request, slug):
+        """One round trip to Redis: the slug's association, both versions, the page key
+        built from them and the stored page (if any)."""
         where = "|".join([request.scheme, request.get_host(), request.get_full_path()]).encode()
-        digest = hashlib.sha256(where).hexdigest()[:32]
-        parts = [
-            "page",
-            str(association_id),
-            (association_version or b"0").decode(),
-            (global_version or b"0").decode(),
-            language_of_anonymous(request),
-            timezone.localdate().isoformat(),
-            digest,
-        ]
-        return _key(":".join(parts)), association_id
-
-    def _read(self, key):
-        raw = self._safe(redis_client().get, key)
-        if not raw:
-            return None
-        head, _, body = raw.partition(b"\n")
-        return json.loads(head), body
+        suffix = ":".join(
+            [
+                language_of_anonymous(request),
+                # Stored as sent: compressed for those who accept gzip, plain for the rest.
+                "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id",
+                timezone.localdate().isoformat(),
+                hashlib.sha256(where).hexdigest()[:32],
+            ]
+        )
+        key, association_id, raw = _lookup_script()(args=[_key(""), slug or "", suffix])
+        if not key:
+            return None, None, None
+        entry = None
+        if raw:
+            head, _, body = raw.partition(b"\n")
+            entry = json.loads(head), body
+        return key.decode(), int(association_id), entry
 
     def _store(self, key, response):
         self._finish(response)

@@ -59,12 +59,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: compresses what the layers below return, cached pages included.
+    # Anonymous pages from the cache skip everything below (association/pagecache.py); it
+    # stores the responses as the layers below finished them, security headers and gzip
+    # included. (The scheme is part of its key: a plain-http request is never a hit, so
+    # the HTTPS redirect below still happens.)
+    "association.pagecache.AnonymousPageCacheMiddleware",
     "association.middleware.SafeGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous pages from the cache skip everything below (association/pagecache.py).
-    "association.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -146,3 +146,13 @@ def test_html_is_compressed_but_account_pages_are_not(client, association):
     assert page["Content-Encoding"] == "gzip"
     login_page = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in login_page
+
+
+def test_compressed_and_plain_copies_are_kept_apart(client, association):
+    compressed = visit(client, "/norrbotten/", HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["X-Page-Cache"] == "hit"
+    assert compressed["Content-Encoding"] == "gzip"
+    plain = visit(client, "/norrbotten/")
+    assert plain["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in plain
+    assert "Norrbottens Kommuner" in plain.text
