@@ -17,22 +17,33 @@ from members.models import FigureKind
 MAX_CHART_YEARS = 12
 
 
+def _data_key(association, *parts) -> str:
+    """What a computed value of this association depends on: its rows and the shared
+    figures (their versions, association/pagecache.py), the language and the day."""
+    from django.utils.translation import get_language
+
+    from association.pagecache import association_token
+
+    return ":".join(
+        str(part)
+        for part in (
+            association.pk,
+            association_token(association.pk),  # read before computing: a change wins
+            get_language(),
+            timezone.localdate().isoformat(),
+            *parts,
+        )
+    )
+
+
 def cached_fee_schedules(association, years: list[int]) -> dict:
     """``services.fee_schedules``, computed once per change of the association's rows or
     the shared figures (version keys, association/pagecache.py), not once per request.
     The language is part of the key: the explanations of missing figures are translated."""
     from django.core.cache import cache
-    from django.utils.translation import get_language
 
-    from association.pagecache import association_token
-
-    key = "members:fee-schedules:{}:{}:{}:{}:{}".format(
-        association.pk,
-        association_token(association.pk),  # read before computing: a change wins
-        get_language(),
-        timezone.localdate().isoformat(),
-        ",".join(str(year) for year in sorted(set(years))),
-    )
+    years = sorted(set(years))
+    key = "members:fee-schedules:" + _data_key(association, ",".join(map(str, years)))
     schedules = cache.get(key)
     if schedules is None:
         schedules = services.fee_schedules(association=association, years=years)
@@ -58,6 +69,7 @@ class MemberListView(TenantMixin, TemplateView):
             year=year,
             schedule=schedule,
             year_form=YearForm(initial={"year": year}),
+            chart_cache_key=_data_key(self.association, "member-list", year),
             population_chart=charts.horizontal_bars(
                 [
                     (row.municipality.name, row.population.population if row.population else None)
@@ -239,6 +251,7 @@ class FeeScheduleView(TenantMixin, TemplateView):
             schedule=schedule,
             year_form=YearForm(initial={"year": year}),
             totals=[(y, schedules[y]) for y in years],
+            chart_cache_key=_data_key(self.association, "fee-schedule", year, *years),
             totals_chart=charts.horizontal_bars(
                 [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
             ),

@@ -156,3 +156,22 @@ def test_compressed_and_plain_copies_are_kept_apart(client, association):
     assert plain["X-Page-Cache"] == "hit"
     assert "Content-Encoding" not in plain
     assert "Norrbottens Kommuner" in plain.text
+
+
+def test_cached_charts_and_fee_schedules_follow_a_change(client, association):
+    import re
+
+    from members.models import Membership, Municipality
+
+    client.force_login(factories.make_staff(association, "viewer"))
+    assert "Luleå" not in client.get("/norrbotten/medlemmar/avgifter/").text
+    assert "Luleå" not in client.get("/norrbotten/medlemmar/").text
+    lulea = Municipality.objects.get(code="2580")
+    with tenant_scope(association):
+        Membership.objects.create(
+            association=association, municipality=lulea, joined_on=date(2000, 1, 1)
+        )
+    schedule = client.get("/norrbotten/medlemmar/avgifter/").text
+    assert 'Luleå <span class="muted">2580</span>' in schedule
+    members = client.get("/norrbotten/medlemmar/").text
+    assert "Luleå" in re.findall(r'class="chart__label"[^>]*>([^<]+)</text>', members)
