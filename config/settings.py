@@ -290,6 +290,9 @@ LOGGING = {
 }
 
 # --- performance ---------------------------------------------------------------------------
+# Sessions are read from Redis and written through to the database: no session query on
+# a logged-in person's page view.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long an anonymous page may stay in the server-side cache (0 turns the cache off); it is
 # also dropped at once when anything it shows changes (version keys, association/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
