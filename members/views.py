@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -51,6 +53,15 @@ def cached_fee_schedules(association, years: list[int]) -> dict:
     return schedules
 
 
+def _lazy(compute):
+    """Context values computed on first use, all at once: a page the template takes from
+    its fragment cache never computes them."""
+    from django.utils.functional import SimpleLazyObject
+
+    once = functools.cache(compute)
+    return lambda name: SimpleLazyObject(lambda: once()[name])
+
+
 def _year(request) -> int:
     return YearForm(request.GET).year_or_default()
 
@@ -64,21 +75,31 @@ class MemberListView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        schedule = cached_fee_schedules(self.association, [year])[year]
+
+        def compute():
+            schedule = cached_fee_schedules(self.association, [year])[year]
+            return {
+                "schedule": schedule,
+                "population_chart": charts.horizontal_bars(
+                    [
+                        (row.municipality.name, row.population and row.population.population)
+                        for row in schedule.rows
+                    ]
+                ),
+                "fee_chart": charts.horizontal_bars(
+                    [(row.municipality.name, row.fee) for row in schedule.rows]
+                ),
+            }
+
+        computed = _lazy(compute)
         context.update(
             year=year,
-            schedule=schedule,
             year_form=YearForm(initial={"year": year}),
+            # The template keeps the table and the charts in its fragment cache under this key.
             chart_cache_key=_data_key(self.association, "member-list", year),
-            population_chart=charts.horizontal_bars(
-                [
-                    (row.municipality.name, row.population.population if row.population else None)
-                    for row in schedule.rows
-                ]
-            ),
-            fee_chart=charts.horizontal_bars(
-                [(row.municipality.name, row.fee) for row in schedule.rows]
-            ),
+            schedule=computed("schedule"),
+            population_chart=computed("population_chart"),
+            fee_chart=computed("fee_chart"),
         )
         if may_view_internal(self.request):
             context["all_memberships"] = queries.memberships(self.association)
@@ -243,21 +264,33 @@ class FeeScheduleView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        years = _chart_years(queries.fee_rule_periods(self.association), year)
-        schedules = cached_fee_schedules(self.association, years)
-        schedule = schedules[year]
+
+        def compute():
+            # The chart's years follow the fee rules, which are the association's rows: the
+            # cache key's versions cover them.
+            years = _chart_years(queries.fee_rule_periods(self.association), year)
+            schedules = cached_fee_schedules(self.association, years)
+            schedule = schedules[year]
+            return {
+                "schedule": schedule,
+                "totals": [(y, schedules[y]) for y in years],
+                "totals_chart": charts.horizontal_bars(
+                    [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
+                ),
+                "fee_chart": charts.horizontal_bars(
+                    [(row.municipality.name, row.fee) for row in schedule.rows]
+                ),
+            }
+
+        computed = _lazy(compute)
         context.update(
             year=year,
-            schedule=schedule,
             year_form=YearForm(initial={"year": year}),
-            totals=[(y, schedules[y]) for y in years],
-            chart_cache_key=_data_key(self.association, "fee-schedule", year, *years),
-            totals_chart=charts.horizontal_bars(
-                [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
-            ),
-            fee_chart=charts.horizontal_bars(
-                [(row.municipality.name, row.fee) for row in schedule.rows]
-            ),
+            chart_cache_key=_data_key(self.association, "fee-schedule", year),
+            schedule=computed("schedule"),
+            totals=computed("totals"),
+            totals_chart=computed("totals_chart"),
+            fee_chart=computed("fee_chart"),
         )
         return context
 
