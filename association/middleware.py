@@ -4,7 +4,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from association.models import Association
+from association.pagecache import association_by_slug
 from association.tenancy import tenant_scope
 from association.userfacts import fact
 
@@ -24,7 +24,7 @@ class TenantScopeMiddleware:
         slug = match.kwargs.get("association")
         if slug is None:
             return self.get_response(request)
-        association = Association.objects.filter(slug=slug).first()
+        association = association_by_slug(slug)
         if association is None:
             raise Http404
         request.association = association

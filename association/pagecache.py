@@ -282,6 +282,27 @@ def connect_signals() -> None:
         install_write_watcher(None, connection)
 
 
+def association_by_slug(slug: str):
+    """The association a URL names, from the cache while no association row has changed
+    (every write to the association table bumps the global version)."""
+    from association.models import Association
+
+    names = ["pagecache:v:global", f"tenant:{slug}"]
+    try:
+        found = cache.get_many(names)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return Association.objects.filter(slug=slug).first()
+    version = int(found.get(names[0]) or 0)
+    entry = found.get(names[1])
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    association = Association.objects.filter(slug=slug).first()
+    if association is not None:
+        cache.set(names[1], (version, association), 60 * 60)
+    return association
+
+
 # --- the cache itself ------------------------------------------------------------------------
 
 
