@@ -85,16 +85,6 @@ def association_token(association_id: int) -> str:
     return ".".join((value or b"0").decode() for value in values)
 
 
-def user_token(user) -> str:
-    """The versions a person's cached facts depend on: their own rows (roles, seats,
-    second factors, permissions: anything with a ``user`` foreign key, and the account
-    itself), people in general (bulk writes that cannot be attributed) and the platform."""
-    values = redis_client().mget(
-        [_version_key(GLOBAL), _version_key(PEOPLE), _version_key(("user", user.pk))]
-    )
-    return ".".join((value or b"0").decode() for value in values)
-
-
 # --- invalidation ----------------------------------------------------------------------------
 
 

@@ -175,3 +175,16 @@ def test_cached_charts_and_fee_schedules_follow_a_change(client, association):
     assert 'Luleå <span class="muted">2580</span>' in schedule
     members = client.get("/norrbotten/medlemmar/").text
     assert "Luleå" in re.findall(r'class="chart__label"[^>]*>([^<]+)</text>', members)
+
+
+def test_healthz_reuses_its_broker_connection(client):
+    from association.pagecache import redis_client
+
+    def connections_opened() -> int:
+        return redis_client().info("stats")["total_connections_received"]
+
+    assert client.get("/healthz").status_code == 200
+    before = connections_opened()
+    for _ in range(10):
+        assert client.get("/healthz").status_code == 200
+    assert connections_opened() == before
