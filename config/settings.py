@@ -296,6 +296,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long an anonymous page may stay in the server-side cache (0 turns the cache off); it is
 # also dropped at once when anything it shows changes (version keys, association/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# How long a worker may serve a page from its own memory before asking Redis again whether
+# it is current: a change reaches anonymous visitors at most this much later.
+PAGE_CACHE_LOCAL_SECONDS = float(
+    os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "0" if TESTING else "1")
+)
 
 # --- Samverka ------------------------------------------------------------------------------
 SAMVERKA_LOGO_MAX_BYTES = 1024 * 1024

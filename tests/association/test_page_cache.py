@@ -188,3 +188,27 @@ def test_healthz_reuses_its_broker_connection(client):
     for _ in range(10):
         assert client.get("/healthz").status_code == 200
     assert connections_opened() == before
+
+
+def test_without_the_server_cache_pages_still_carry_validators(client, association, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    page = client.get("/norrbotten/")
+    assert "X-Page-Cache" not in visit(client, "/norrbotten/")
+    assert "public" in page["Cache-Control"]
+    assert client.get("/norrbotten/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+
+
+def test_a_workers_own_copy_is_used_only_briefly(client, association, settings):
+    import time
+
+    from association import pagecache
+
+    pagecache._LOCAL.clear()
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1.0
+    assert visit(client, "/norrbotten/")["X-Page-Cache"] == "hit"
+    Association.objects.filter(pk=association.pk).update(name="Nytt namn")
+    # Within the window the worker answers from its own copy, without asking Redis ...
+    assert "Norrbottens Kommuner" in client.get("/norrbotten/").text
+    time.sleep(1.1)
+    # ... and after it, the change is seen.
+    assert "Nytt namn" in client.get("/norrbotten/").text
