@@ -15,6 +15,10 @@ structural, so models added later are covered without code of their own:
 Each bump happens at once and again when the transaction commits, so a page rendered
 meanwhile from the old rows is stored under a version that is already stale.
 
+The same mechanism keeps a version per person (any row with a ``user`` foreign key, and
+the user row itself, bumps it; bulk writes to such tables bump a version for all people):
+``association/userfacts.py`` caches what every logged-in page asks about the person.
+
 A cached page's key holds the association id, both versions, the language, the day, the
 scheme, host and path with query. Only anonymous requests (no session or messages cookie)
 are answered from the cache, and only anonymous 200 HTML responses that set no cookie,
@@ -82,18 +86,24 @@ def _version_key(target) -> str:
 def association_token(association_id: int) -> str:
     """The versions of what an association's pages show: for caching values computed from
     its rows (fee schedules) until they change. Read it before computing."""
-    values = redis_client().mget([_version_key(GLOBAL), _version_key(association_id)])
+    try:
+        values = redis_client().mget([_version_key(GLOBAL), _version_key(association_id)])
+    except Exception:
+        logger.warning("page cache: versions unavailable", exc_info=True)
+        return f"unknown-{time.monotonic_ns()}"  # a key nobody else uses: nothing stale
     return ".".join((value or b"0").decode() for value in values)
 
 
 # --- invalidation ----------------------------------------------------------------------------
 
 
-def bump(target) -> None:
-    """Invalidate the pages of one association (its id) or of every association (GLOBAL)."""
+def bump(target, using: str | None = None) -> None:
+    """Invalidate what depends on one association (its id), on one person (("user", id)),
+    on people in general (PEOPLE) or on everything (GLOBAL): now, and again when the
+    transaction on the database ``using`` commits."""
     key = _version_key(target)
     _incr(key)
-    transaction.on_commit(lambda: _incr(key), robust=True)
+    transaction.on_commit(lambda: _incr(key), using=using, robust=True)
 
 
 def _incr(key: str) -> None:
@@ -149,7 +159,7 @@ def _association_id_of(instance):
     return getattr(instance, field.attname, None)
 
 
-def on_saved(sender, instance, update_fields=None, **kwargs):
+def on_saved(sender, instance, update_fields=None, using=None, **kwargs):
     if (
         update_fields
         and instance._meta.label_lower == settings.AUTH_USER_MODEL.lower()
@@ -157,18 +167,18 @@ def on_saved(sender, instance, update_fields=None, **kwargs):
     ):
         return
     for target in _targets_of_instance(instance):
-        bump(target)
+        bump(target, using)
 
 
-def on_deleted(sender, instance, **kwargs):
+def on_deleted(sender, instance, using=None, **kwargs):
     for target in _targets_of_instance(instance):
-        bump(target)
+        bump(target, using)
 
 
-def on_m2m_changed(sender, instance, action, **kwargs):
+def on_m2m_changed(sender, instance, action, using=None, **kwargs):
     if action.startswith("post_"):
         for target in _targets_of_instance(instance):
-            bump(target)
+            bump(target, using)
 
 
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
@@ -232,12 +242,13 @@ def _tables() -> dict[str, str]:
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: bumps the versions for writes that send no model signal."""
     result = execute(sql, params, many, context)
+    using = context["connection"].alias
     if isinstance(sql, str) and sql[:1] in "IUDiud " and (match := WRITE.match(sql)):
         table = match.group(1)
         if table == _user_table() and OWN_USER_FIELDS_ONLY.match(sql):
             return result  # a login or a person's own settings
         if table in _people_tables():
-            bump(PEOPLE)
+            bump(PEOPLE, using)
         kind = _tables().get(table, "global")
         if kind == "ignored":
             return result
@@ -247,11 +258,11 @@ def watch_writes(execute, sql, params, many, context):
             current = get_scope()
             association = current.get("association") if current.get("_enabled") else None
             if isinstance(association, _association_model()):
-                bump(association.pk)
+                bump(association.pk, using)
                 return result
         # Everything else, an association's own row included (its save also bumps it
         # precisely through post_save; a QuerySet.update does not say which one).
-        bump(GLOBAL)
+        bump(GLOBAL, using)
     return result
 
 
