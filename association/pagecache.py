@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 import re
 import time
 from functools import cache as memoize
@@ -83,11 +84,15 @@ def _version_key(target) -> str:
     return _key(f"v:a:{int(target)}")
 
 
-def association_token(association_id: int) -> str:
+def association_token(association) -> str:
     """The versions of what an association's pages show: for caching values computed from
-    its rows (fee schedules) until they change. Read it before computing."""
+    its rows (fee schedules, charts) until they change. Read it before computing. The
+    tenant lookup of the request has usually read it already."""
+    known = getattr(association, "_version_token", None)
+    if known is not None:
+        return known
     try:
-        values = redis_client().mget([_version_key(GLOBAL), _version_key(association_id)])
+        values = redis_client().mget([_version_key(GLOBAL), _version_key(association.pk)])
     except Exception:
         logger.warning("page cache: versions unavailable", exc_info=True)
         return f"unknown-{time.monotonic_ns()}"  # a key nobody else uses: nothing stale
@@ -284,24 +289,48 @@ def connect_signals() -> None:
         install_write_watcher(None, connection)
 
 
+TENANT = """
+local prefix, slug = ARGV[1], ARGV[2]
+local id = redis.call('GET', prefix .. 'tenant-id:' .. slug)
+local association_version = '0'
+if id then association_version = redis.call('GET', prefix .. 'v:a:' .. id) or '0' end
+return {
+  redis.call('GET', prefix .. 'tenant:' .. slug) or '',
+  redis.call('GET', prefix .. 'v:global') or '0',
+  association_version,
+}
+"""
+
+
+@memoize
+def _tenant_script():
+    return redis_client().register_script(TENANT)
+
+
 def association_by_slug(slug: str):
     """The association a URL names, from the cache while no association row has changed
-    (every write to the association table bumps the global version)."""
+    (every write to the association table bumps the global version), with the versions
+    of its data read in the same round trip (``association_token``)."""
     from association.models import Association
 
-    names = ["pagecache:v:global", f"tenant:{slug}"]
     try:
-        found = cache.get_many(names)
+        raw, global_version, association_version = _tenant_script()(args=[_key(""), slug])
     except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return Association.objects.filter(slug=slug).first()
-    version = int(found.get(names[0]) or 0)
-    entry = found.get(names[1])
-    if entry is not None and entry[0] == version:
-        return entry[1]
+    global_version = global_version.decode()
+    if raw:
+        # Written below by this code into our own Redis, as Django's cache pickles too.
+        stored_version, association = pickle.loads(raw)  # noqa: S301
+        if stored_version == global_version:
+            association._version_token = f"{global_version}.{association_version.decode()}"
+            return association
     association = Association.objects.filter(slug=slug).first()
     if association is not None:
-        cache.set(names[1], (version, association), 60 * 60)
+        client = redis_client()
+        entry = pickle.dumps((global_version, association))
+        client.set(_key(f"tenant:{slug}"), entry, ex=60 * 60)
+        client.set(_key(f"tenant-id:{slug}"), association.pk, ex=60 * 60)
     return association
 
 

@@ -30,7 +30,7 @@ def _data_key(association, *parts) -> str:
         str(part)
         for part in (
             association.pk,
-            association_token(association.pk),  # read before computing: a change wins
+            association_token(association),  # read before computing: a change wins
             get_language(),
             timezone.localdate().isoformat(),
             *parts,
