@@ -32,6 +32,7 @@ import json
 import logging
 import pickle
 import re
+import secrets
 import time
 from functools import cache as memoize
 
@@ -92,11 +93,24 @@ def association_token(association) -> str:
     if known is not None:
         return known
     try:
-        values = redis_client().mget([_version_key(GLOBAL), _version_key(association.pk)])
+        epoch, *values = redis_client().mget(
+            [_key("epoch"), _version_key(GLOBAL), _version_key(association.pk)]
+        )
+        return ".".join([_epoch(epoch), *((value or b"0").decode() for value in values)])
     except Exception:
         logger.warning("page cache: versions unavailable", exc_info=True)
         return f"unknown-{time.monotonic_ns()}"  # a key nobody else uses: nothing stale
-    return ".".join((value or b"0").decode() for value in values)
+
+
+def _epoch(value: bytes | None) -> str:
+    """A random name for this life of the Redis data. Version numbers start again from
+    zero when Redis loses its data; the epoch keeps values cached in a worker's memory
+    under the old numbers from being taken for current ones."""
+    if value:
+        return value.decode()
+    client = redis_client()
+    client.set(_key("epoch"), secrets.token_hex(4), nx=True)
+    return client.get(_key("epoch")).decode()
 
 
 # --- invalidation ----------------------------------------------------------------------------
@@ -298,6 +312,7 @@ return {
   redis.call('GET', prefix .. 'tenant:' .. slug) or '',
   redis.call('GET', prefix .. 'v:global') or '0',
   association_version,
+  redis.call('GET', prefix .. 'epoch') or '',
 }
 """
 
@@ -314,7 +329,7 @@ def association_by_slug(slug: str):
     from association.models import Association
 
     try:
-        raw, global_version, association_version = _tenant_script()(args=[_key(""), slug])
+        raw, global_version, association_version, epoch = _tenant_script()(args=[_key(""), slug])
     except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return Association.objects.filter(slug=slug).first()
@@ -323,7 +338,9 @@ def association_by_slug(slug: str):
         # Written below by this code into our own Redis, as Django's cache pickles too.
         stored_version, association = pickle.loads(raw)  # noqa: S301
         if stored_version == global_version:
-            association._version_token = f"{global_version}.{association_version.decode()}"
+            association._version_token = (
+                f"{_epoch(epoch)}.{global_version}.{association_version.decode()}"
+            )
             return association
     association = Association.objects.filter(slug=slug).first()
     if association is not None:

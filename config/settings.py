@@ -119,6 +119,16 @@ CACHES = {
     }
 }
 
+# Rendered fragments (member tables, charts, fee schedules) in each worker's own memory:
+# their keys hold the association's data versions, read from Redis with the tenant, so a
+# change is never served stale and a fragment costs no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "samverka-fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 100},
+}
+
 AUTH_USER_MODEL = "association.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

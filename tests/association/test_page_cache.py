@@ -212,3 +212,16 @@ def test_a_workers_own_copy_is_used_only_briefly(client, association, settings):
     time.sleep(1.1)
     # ... and after it, the change is seen.
     assert "Nytt namn" in client.get("/norrbotten/").text
+
+
+def test_versions_from_a_fresh_redis_are_never_taken_for_old_ones(association):
+    from association.pagecache import _key, association_token, redis_client
+
+    before = association_token(association)
+    versions = [_key("v:global"), _key(f"v:a:{association.pk}")]
+    numbers = redis_client().mget(versions)
+    # Redis lost its data, and the versions counted up to the same numbers again.
+    redis_client().delete(_key("epoch"), *versions)
+    for key, number in zip(versions, numbers, strict=True):
+        redis_client().set(key, number or 0)
+    assert association_token(association) != before
