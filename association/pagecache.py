@@ -38,6 +38,7 @@ from functools import cache as memoize
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
@@ -452,6 +453,8 @@ class AnonymousPageCacheMiddleware:
         slug = match.kwargs.get("association")
         try:
             key, association_id, entry = self._lookup(request, slug)
+        except DisallowedHost:
+            return self.get_response(request)  # answered with a 400 below, as always
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)

@@ -225,3 +225,10 @@ def test_versions_from_a_fresh_redis_are_never_taken_for_old_ones(association):
     for key, number in zip(versions, numbers, strict=True):
         redis_client().set(key, number or 0)
     assert association_token(association) != before
+
+
+def test_an_unknown_host_is_refused_as_before(client, association, caplog):
+    response = client.get("/norrbotten/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.name == "association.pagecache"]
+    caplog.clear()  # Django logs the refused host itself
