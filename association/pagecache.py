@@ -414,6 +414,47 @@ LOCAL_ENTRIES = 64
 _LOCAL: dict = {}
 
 
+def _suffix(request) -> str:
+    """The part of a page's key that the request gives: language, encoding, day, and the
+    scheme, host (validated) and path with query."""
+    where = "|".join([request.scheme, request.get_host(), request.get_full_path()]).encode()
+    return ":".join(
+        [
+            language_of_anonymous(request),
+            # Stored as sent: compressed for those who accept gzip, plain for the rest.
+            "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id",
+            timezone.localdate().isoformat(),
+            hashlib.sha256(where).hexdigest()[:32],
+        ]
+    )
+
+
+def answer_from_worker_memory(environ):
+    """For ``config/wsgi.py``: a page this worker took from the page cache within the last
+    PAGE_CACHE_LOCAL_SECONDS, answered before Django's handler and middleware run at all.
+    The same rules as the middleware decide; None when they do not allow it."""
+    if not _LOCAL or settings.PAGE_CACHE_SECONDS <= 0 or settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
+        return None
+    from django.core.handlers.wsgi import WSGIRequest
+
+    request = WSGIRequest(environ)
+    if not _anonymous_get(request) or request.path_info.startswith(NOT_CACHED_PREFIXES):
+        return None
+    try:
+        found = _LOCAL.get(_suffix(request))
+    except DisallowedHost:
+        return None
+    if not found or found[0] <= time.monotonic() or found[3] is None:
+        return None
+    headers, body = found[3]
+    headers = [(str(name), str(value)) for name, value in headers]
+    etag = dict(headers).get("ETag")
+    if etag and _etag_matches(request, etag):
+        kept = {"ETag", "Cache-Control", "Vary", "Content-Language"}
+        return "304 Not Modified", [(n, v) for n, v in headers if n in kept], b""
+    return "200 OK", [*headers, ("X-Page-Cache", "hit")], body
+
+
 def _etag_matches(request, etag: str) -> bool:
     wanted = request.headers.get("If-None-Match", "")
     return any(tag.strip().removeprefix("W/") == etag for tag in wanted.split(","))
@@ -484,18 +525,9 @@ class AnonymousPageCacheMiddleware:
     def _lookup(self, request, slug):
         """One round trip to Redis: the slug's association, both versions, the page key
         built from them and the stored page (if any)."""
-        where = "|".join([request.scheme, request.get_host(), request.get_full_path()]).encode()
-        suffix = ":".join(
-            [
-                language_of_anonymous(request),
-                # Stored as sent: compressed for those who accept gzip, plain for the rest.
-                "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id",
-                timezone.localdate().isoformat(),
-                hashlib.sha256(where).hexdigest()[:32],
-            ]
-        )
+        suffix = _suffix(request)
         seconds = settings.PAGE_CACHE_LOCAL_SECONDS
-        local_key = (slug or "", suffix)
+        local_key = suffix  # the path in it names the association
         if seconds > 0 and (found := _LOCAL.get(local_key)) and found[0] > time.monotonic():
             return found[1:]
         key, association_id, raw = _lookup_script()(args=[_key(""), slug or "", suffix])

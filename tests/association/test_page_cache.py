@@ -232,3 +232,39 @@ def test_an_unknown_host_is_refused_as_before(client, association, caplog):
     assert response.status_code == 400
     assert not [r for r in caplog.records if r.name == "association.pagecache"]
     caplog.clear()  # Django logs the refused host itself
+
+
+def test_the_wsgi_entry_answers_from_the_workers_copy_only_for_anonymous_visitors(
+    client, association, settings
+):
+    import io
+
+    from association import pagecache
+    from config.wsgi import application
+
+    pagecache._LOCAL.clear()
+    settings.PAGE_CACHE_LOCAL_SECONDS = 30.0
+    assert visit(client, "/norrbotten/")["X-Page-Cache"] == "hit"
+
+    def call(**extra):
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": "/norrbotten/", "QUERY_STRING": "",
+            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO(), **extra,
+        }  # fmt: skip
+        started = {}
+        body = b"".join(application(environ, lambda status, headers: started.update(
+            status=status, headers=dict(headers))))  # fmt: skip
+        return started["status"], started["headers"], body
+
+    status, headers, body = call()
+    assert status == "200 OK"
+    assert headers["X-Page-Cache"] == "hit"
+    assert "Norrbottens Kommuner" in body.decode()
+    assert call(HTTP_IF_NONE_MATCH=headers["ETag"])[0] == "304 Not Modified"
+    # Someone with a session is never answered from the copy.
+    _, headers, _ = call(HTTP_COOKIE="sessionid=abc")
+    assert "X-Page-Cache" not in headers
+    # Nor is another host, even one the page was never stored for.
+    assert call(HTTP_HOST="evil.example")[0].startswith("400")
