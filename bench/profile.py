@@ -43,6 +43,12 @@ PARTS = [
     (re.compile(r"\(redis/"), "Redis round trips"),
     (re.compile(r"\(django/db/"), "ORM (building queries and models)"),
     (re.compile(r"\(django/(?:template|templatetags)/"), "template rendering"),
+    # The cache's own functions, not its middleware frame, which every request passes.
+    (
+        re.compile(r"^(?!AnonymousPageCacheMiddleware\.__call__ )\S+ \(association/pagecache\.py"),
+        "the page cache's own work",
+    ),
+    (re.compile(r"\(config/wsgi\.py"), "the page cache's own work"),
     (re.compile(r"\(gunicorn/"), "gunicorn: accept, parse, write"),
     (re.compile(r"^WSGIHandler\.__call__ "), "Django: middleware, URLs, views, the rest"),
 ]
