@@ -3,7 +3,7 @@
 
     python3 dev.py up      # install, migrate, load demo data, serve web + worker + beat
     python3 dev.py test    # install, then run the whole test suite
-    python3 dev.py bench   # run the benchmarks under bench/
+    python3 dev.py bench   # run the benchmarks under bench/ (--http: gunicorn + wrk)
 
 Needs Python 3.12+ (if this interpreter is older, a newer one on the PATH or under pyenv
 is used). Everything is installed into .venv from requirements.lock; PostgreSQL and Redis
@@ -149,7 +149,10 @@ def test(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
-    return subprocess.run([str(VENV_PYTHON), "bench/run.py", *args], cwd=ROOT).returncode
+    # --http: the gunicorn + wrk side-by-side benchmark (bench/loadtest.py); else in-process.
+    script = "bench/loadtest.py" if "--http" in args else "bench/run.py"
+    args = [arg for arg in args if arg != "--http"]
+    return subprocess.run([str(VENV_PYTHON), script, *args], cwd=ROOT).returncode
 
 
 def main() -> None:

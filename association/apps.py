@@ -24,3 +24,6 @@ class AssociationConfig(AppConfig):
             sender=Association,
             dispatch_uid="association_documents",
         )
+        from association import pagecache
+
+        pagecache.connect_signals()

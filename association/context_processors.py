@@ -1,5 +1,6 @@
 from association import permissions
 from association.queries import associations_of_user
+from association.userfacts import fact
 
 
 def tenant(request):
@@ -11,6 +12,11 @@ def tenant(request):
         "may_edit": association is not None and permissions.may_edit(request),
         "may_manage": association is not None and permissions.may_manage(request),
         "is_platform_admin": permissions.is_platform_admin(user),
-        # Lazy: only pages that show the switcher pay for the query.
-        "my_associations": lambda: associations_of_user(user) if user else [],
+        # Shown on every page of a logged-in person: from the cache until their roles or
+        # seats change (association/userfacts.py).
+        "my_associations": lambda: (
+            fact(user, "associations", lambda: associations_of_user(user))
+            if user is not None and user.is_authenticated
+            else []
+        ),
     }

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.http import Http404
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from association.models import Association
+from association.pagecache import association_by_slug
 from association.tenancy import tenant_scope
+from association.userfacts import fact
 
 
 class TenantScopeMiddleware:
@@ -22,7 +24,7 @@ class TenantScopeMiddleware:
         slug = match.kwargs.get("association")
         if slug is None:
             return self.get_response(request)
-        association = Association.objects.filter(slug=slug).first()
+        association = association_by_slug(slug)
         if association is None:
             raise Http404
         request.association = association
@@ -46,7 +48,7 @@ class RequireSecondFactorMiddleware:
             settings.REQUIRE_MFA_FOR_STAFF
             and request.user.is_authenticated
             and not request.path_info.startswith(MFA_EXEMPT_PREFIXES)
-            and needs_second_factor(request.user)
+            and fact(request.user, "needs_second_factor", lambda: needs_second_factor(request.user))
         ):
             return redirect("mfa_index")
         return self.get_response(request)
@@ -114,3 +116,21 @@ class PermissionsPolicyMiddleware:
 
 def _origin(origin: str) -> str:
     return origin if origin in {"self", "*"} else f'"{origin}"'
+
+
+# Pages whose bodies carry secrets that a BREACH attacker could guess byte by byte (TOTP
+# set-up keys, recovery codes, reset links) are never compressed; elsewhere the CSRF token
+# is masked per response and Django pads each gzip stream with random bytes.
+GZIP_EXEMPT_PREFIXES = ("/accounts/", "/admin/")
+
+
+class SafeGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware, for HTML pages only: static files arrive from WhiteNoise
+    already compressed (or not worth it), and the account pages are left alone."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(GZIP_EXEMPT_PREFIXES) or not response.get(
+            "Content-Type", ""
+        ).startswith("text/html"):
+            return response
+        return super().process_response(request, response)

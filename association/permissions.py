@@ -75,7 +75,8 @@ def is_platform_admin(user) -> bool:
 
 
 def association_permissions(request) -> frozenset[str]:
-    """The user's permission codenames on the request's association, one query per request."""
+    """The user's permission codenames on the request's association, kept in the cache until
+    the person's rows change (``userfacts``)."""
     cached = getattr(request, "_association_permissions", None)
     if cached is not None:
         return cached
@@ -86,7 +87,13 @@ def association_permissions(request) -> frozenset[str]:
     elif is_platform_admin(user):
         perms = frozenset(STAFF_PERMISSION.values())
     else:
-        perms = frozenset(ObjectPermissionChecker(user).get_perms(association))
+        from association.userfacts import fact
+
+        perms = fact(
+            user,
+            f"permissions:{association.pk}",
+            lambda: frozenset(ObjectPermissionChecker(user).get_perms(association)),
+        )
     request._association_permissions = perms
     return perms
 

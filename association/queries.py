@@ -18,8 +18,9 @@ def associations_of_user(user) -> list[Association]:
     """Associations where the user holds a staff role or a seat: the association switcher."""
     if not user.is_authenticated:
         return []
+    # Only what the switcher shows: the list is kept in the cache (association/userfacts.py).
     if user.is_superuser:
-        return list(Association.objects.order_by("name"))
+        return list(Association.objects.only("id", "slug", "name").order_by("name"))
     from association.permissions import member_association_ids
 
     with scopes_disabled():
@@ -27,7 +28,7 @@ def associations_of_user(user) -> list[Association]:
             RoleAssignment.objects.filter(user=user).values_list("association_id", flat=True)
         )
     ids = staff_ids | member_association_ids(user)
-    return list(Association.objects.filter(id__in=ids).order_by("name"))
+    return list(Association.objects.filter(id__in=ids).only("id", "slug", "name").order_by("name"))
 
 
 def role_assignments(association) -> QuerySet[RoleAssignment]:

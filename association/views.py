@@ -1,3 +1,4 @@
+import functools
 import logging
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from association import queries, services
@@ -147,6 +149,17 @@ class MyAccountView(AccessMixin, TemplateView):
         return context
 
 
+@functools.cache
+def _broker_client(url: str):
+    """One Redis client (and its connection pool) per process and broker URL: the health
+    check reuses an open connection instead of connecting anew on every probe."""
+    import redis
+
+    if url.startswith("redis+socket://"):
+        url = "unix://" + url.removeprefix("redis+socket://")
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
 @never_cache
 def healthz(request):
     """Database and broker state for docker-compose and load balancers."""
@@ -160,8 +173,7 @@ def healthz(request):
     try:
         from config.celery import app
 
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        _broker_client(app.conf.broker_url).ping()
     except Exception:
         logger.warning("healthz: broker unavailable", exc_info=True)
         state["broker"] = "unavailable"
@@ -203,9 +215,23 @@ def theme_css(request, association):
 theme_css.access = Access.PUBLIC
 
 
+@csrf_exempt
 def set_language(request):
     """Django's language switch, also remembered on the account so the choice follows the
-    person to other devices (and, later, to the e-mails the portal sends them)."""
+    person to other devices (and, later, to the e-mails the portal sends them).
+
+    For anonymous visitors it only sets the language cookie, so their pages need no CSRF
+    token (and no CSRF cookie) and can be cached; a logged-in person's choice is saved on
+    the account, so it stays CSRF-protected."""
+    from django.views.i18n import set_language as django_set_language
+
+    if request.user.is_authenticated:
+        return _set_and_remember_language(request)
+    return django_set_language(request)
+
+
+@csrf_protect
+def _set_and_remember_language(request):
     from django.conf import settings
     from django.views.i18n import set_language as django_set_language
 

@@ -64,6 +64,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous pages from the cache skip everything below (association/pagecache.py); it
+    # stores the responses as the layers below finished them, security headers and gzip
+    # included. (The scheme is part of its key: a plain-http request is never a hit, so
+    # the HTTPS redirect below still happens.)
+    "association.pagecache.AnonymousPageCacheMiddleware",
+    "association.middleware.SafeGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "association.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -109,7 +115,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = embedded.ensure_redis()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # The broker shares this Redis; tests use their own prefix per run and delete only
         # their own keys (never FLUSHDB, which would also drop Celery's queues).
@@ -117,6 +123,16 @@ CACHES = {
             "CACHE_KEY_PREFIX", f"samverka-test-{os.getpid()}" if TESTING else "samverka"
         ),
     }
+}
+
+# Rendered fragments (member tables, charts, fee schedules) in each worker's own memory:
+# their keys hold the association's data versions, read from Redis with the tenant, so a
+# change is never served stale and a fragment costs no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "samverka-fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 100},
 }
 
 AUTH_USER_MODEL = "association.User"
@@ -329,6 +345,19 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- performance ---------------------------------------------------------------------------
+# Sessions are read from Redis and written through to the database: no session query on
+# a logged-in person's page view.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long an anonymous page may stay in the server-side cache (0 turns the cache off); it is
+# also dropped at once when anything it shows changes (version keys, association/pagecache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# How long a worker may serve a page from its own memory before asking Redis again whether
+# it is current: a change reaches anonymous visitors at most this much later.
+PAGE_CACHE_LOCAL_SECONDS = float(
+    os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "0" if TESTING else "1")
+)
 
 # --- Samverka ------------------------------------------------------------------------------
 SAMVERKA_LOGO_MAX_BYTES = 1024 * 1024

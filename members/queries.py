@@ -204,3 +204,8 @@ def import_preview(figure_import: FigureImport) -> list[dict]:
             {**row, "name": names.get(row["code"], ""), "old": old, "new": new, "status": status}
         )
     return preview
+
+
+def fee_rule_periods(association) -> list[tuple[int, int | None]]:
+    """(first_year, last_year) of each fee rule: which years a fee chart spans."""
+    return list(fee_rules(association).values_list("first_year", "last_year"))

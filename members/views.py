@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -24,6 +26,49 @@ from members.models import FigureKind
 MAX_CHART_YEARS = 12
 
 
+def _data_key(association, *parts) -> str:
+    """What a computed value of this association depends on: its rows and the shared
+    figures (their versions, association/pagecache.py), the language and the day."""
+    from django.utils.translation import get_language
+
+    from association.pagecache import association_token
+
+    return ":".join(
+        str(part)
+        for part in (
+            association.pk,
+            association_token(association),  # read before computing: a change wins
+            get_language(),
+            timezone.localdate().isoformat(),
+            *parts,
+        )
+    )
+
+
+def cached_fee_schedules(association, years: list[int]) -> dict:
+    """``services.fee_schedules``, computed once per change of the association's rows or
+    the shared figures (version keys, association/pagecache.py), not once per request.
+    The language is part of the key: the explanations of missing figures are translated."""
+    from django.core.cache import cache
+
+    years = sorted(set(years))
+    key = "members:fee-schedules:" + _data_key(association, ",".join(map(str, years)))
+    schedules = cache.get(key)
+    if schedules is None:
+        schedules = services.fee_schedules(association=association, years=years)
+        cache.set(key, schedules, 60 * 60)
+    return schedules
+
+
+def _lazy(compute):
+    """Context values computed on first use, all at once: a page the template takes from
+    its fragment cache never computes them."""
+    from django.utils.functional import SimpleLazyObject
+
+    once = functools.cache(compute)
+    return lambda name: SimpleLazyObject(lambda: once()[name])
+
+
 def _year(request) -> int:
     return YearForm(request.GET).year_or_default()
 
@@ -37,20 +82,31 @@ class MemberListView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        schedule = services.fee_schedule(association=self.association, year=year)
+
+        def compute():
+            schedule = cached_fee_schedules(self.association, [year])[year]
+            return {
+                "schedule": schedule,
+                "population_chart": charts.horizontal_bars(
+                    [
+                        (row.municipality.name, row.population and row.population.population)
+                        for row in schedule.rows
+                    ]
+                ),
+                "fee_chart": charts.horizontal_bars(
+                    [(row.municipality.name, row.fee) for row in schedule.rows]
+                ),
+            }
+
+        computed = _lazy(compute)
         context.update(
             year=year,
-            schedule=schedule,
             year_form=YearForm(initial={"year": year}),
-            population_chart=charts.horizontal_bars(
-                [
-                    (row.municipality.name, row.population.population if row.population else None)
-                    for row in schedule.rows
-                ]
-            ),
-            fee_chart=charts.horizontal_bars(
-                [(row.municipality.name, row.fee) for row in schedule.rows]
-            ),
+            # The template keeps the table and the charts in its fragment cache under this key.
+            chart_cache_key=_data_key(self.association, "member-list", year),
+            schedule=computed("schedule"),
+            population_chart=computed("population_chart"),
+            fee_chart=computed("fee_chart"),
         )
         if may_view_internal(self.request):
             context["all_memberships"] = queries.memberships(self.association)
@@ -177,29 +233,41 @@ class FeeScheduleView(TenantMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
-        rules = list(queries.fee_rules(self.association))
-        years = _chart_years(rules, year)
-        schedules = services.fee_schedules(association=self.association, years=years)
-        schedule = schedules[year]
+
+        def compute():
+            # The chart's years follow the fee rules, which are the association's rows: the
+            # cache key's versions cover them.
+            years = _chart_years(queries.fee_rule_periods(self.association), year)
+            schedules = cached_fee_schedules(self.association, years)
+            schedule = schedules[year]
+            return {
+                "schedule": schedule,
+                "totals": [(y, schedules[y]) for y in years],
+                "totals_chart": charts.horizontal_bars(
+                    [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
+                ),
+                "fee_chart": charts.horizontal_bars(
+                    [(row.municipality.name, row.fee) for row in schedule.rows]
+                ),
+            }
+
+        computed = _lazy(compute)
         context.update(
             adoptions_of_year=queries.adoptions(self.association).filter(year=year),
             year=year,
-            schedule=schedule,
             year_form=YearForm(initial={"year": year}),
-            totals=[(y, schedules[y]) for y in years],
-            totals_chart=charts.horizontal_bars(
-                [(str(y), schedules[y].total if schedules[y].rule else None) for y in years]
-            ),
-            fee_chart=charts.horizontal_bars(
-                [(row.municipality.name, row.fee) for row in schedule.rows]
-            ),
+            chart_cache_key=_data_key(self.association, "fee-schedule", year),
+            schedule=computed("schedule"),
+            totals=computed("totals"),
+            totals_chart=computed("totals_chart"),
+            fee_chart=computed("fee_chart"),
         )
         return context
 
 
-def _chart_years(rules, year: int) -> list[int]:
-    first = min([rule.first_year for rule in rules] + [year])
-    last = max([rule.last_year or year for rule in rules] + [year])
+def _chart_years(periods, year: int) -> list[int]:
+    first = min([first for first, _last in periods] + [year])
+    last = max([last or year for _first, last in periods] + [year])
     first = max(first, last - MAX_CHART_YEARS + 1)
     years = set(range(first, last + 1)) | {year}
     return sorted(years)
@@ -213,7 +281,7 @@ class FeeScheduleExportView(TenantMixin, TemplateView):
         year = self.kwargs["year"]
         if not 1990 <= year <= 2200:
             raise Http404
-        schedule = services.fee_schedule(association=self.association, year=year)
+        schedule = cached_fee_schedules(self.association, [year])[year]
         name = f"{self.association.slug}-medlemsavgifter-{year}"
         if self.format == "xlsx":
             return exports.xlsx_response(schedule, self.association, f"{name}.xlsx")

@@ -57,6 +57,9 @@ def _fresh_cache():
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=500))
     if keys:
         client.delete(*keys)
+    from django.core.cache import caches
+
+    caches["fragments"].clear()  # each worker's own memory (association/pagecache.py)
     yield
 
 
