@@ -163,10 +163,35 @@ def _user_id_of(instance):
     try:
         field = instance._meta.get_field("user")
     except Exception:
-        return None
+        return _user_id_through_person(instance, user_model)
     if getattr(field, "related_model", None) is not user_model:
         return None
     return getattr(instance, field.attname, None)
+
+
+def _user_id_through_person(instance, user_model):
+    """Rows that belong to a person of an association's register (an assignment in a body)
+    change what that person's login may see: the person's account is the one to bump."""
+    try:
+        field = instance._meta.get_field("person")
+    except Exception:
+        return None
+    person_model = getattr(field, "related_model", None)
+    person_id = getattr(instance, field.attname, None)
+    if person_model is None or person_id is None:
+        return None
+    try:
+        user_field = person_model._meta.get_field("user")
+    except Exception:
+        return None
+    if getattr(user_field, "related_model", None) is not user_model:
+        return None
+    # The base manager: a write may happen outside any tenant scope (seeding, admin).
+    return (
+        person_model._base_manager.filter(pk=person_id)
+        .values_list(user_field.attname, flat=True)
+        .first()
+    )
 
 
 def _association_id_of(instance):

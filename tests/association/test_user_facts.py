@@ -24,6 +24,28 @@ def test_a_new_role_shows_in_the_switcher_at_once(client, association, other_ass
     assert "Annat förbund" in page
 
 
+def test_a_new_assignment_in_a_body_shows_in_the_switcher_at_once(
+    client, association, other_association
+):
+    """An assignment has no user column of its own: it reaches the login through the person."""
+    person = factories.make_staff(association, "viewer")
+    body = factories.make_body(other_association, "styrelse", kind="board")
+    member = factories.make_person(other_association, user=person)
+    client.force_login(person)
+    assert "Annat förbund" not in client.get("/norrbotten/").text
+    from governance.services import create_assignment
+
+    term = factories.make_term(other_association)
+    with tenant_scope(other_association):  # as a staff page of that association would
+        create_assignment(
+            body=body, actor=None, person=member, seat=None, term=term, role="member",
+            starts_on=term.starts_on, ends_on=term.ends_on,
+        )  # fmt: skip
+    page = client.get("/norrbotten/").text
+    assert 'class="switcher"' in page
+    assert "Annat förbund" in page
+
+
 def test_a_revoked_role_closes_the_staff_pages_at_once(client, association):
     admin = factories.make_staff(association, "administrator")
     person = factories.make_staff(association, "viewer")
