@@ -182,7 +182,9 @@ def update_meeting(
     """Edit or move a meeting. A change of time or place raises the calendar SEQUENCE (the
     UID stays) and, after the notice, is announced to every member and substitute."""
     locked = (
-        Meeting.objects.select_for_update().select_related("body", "booking").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("body", "booking")
+        .get(pk=meeting.pk)
     )
     if locked.version != expected_version:
         raise ConcurrentEditError
@@ -224,7 +226,9 @@ def update_meeting(
 
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, actor: User | None, reason: str) -> Meeting:
-    locked = Meeting.objects.select_for_update().select_related("booking").get(pk=meeting.pk)
+    locked = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("booking").get(pk=meeting.pk)
+    )
     if locked.is_cancelled:
         raise ValidationError(CANCELLED, code="cancelled")
     _release_room(locked, actor)
@@ -335,7 +339,9 @@ def add_item(*, meeting: Meeting, actor: User | None, **fields: Any) -> AgendaIt
 def update_item(
     *, item: AgendaItem, actor: User | None, expected_version: int, data: dict[str, Any]
 ) -> AgendaItem:
-    locked = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    )
     if locked.version != expected_version:
         raise ConcurrentEditError
     changes = {k: (getattr(locked, k), v) for k, v in data.items() if getattr(locked, k) != v}
