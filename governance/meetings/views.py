@@ -66,7 +66,8 @@ class _BodyMixin(TenantMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(body=self.body, **kwargs)
+        kwargs["body"] = self.body
+        return super().get_context_data(**kwargs)
 
 
 class _MeetingMixin(TenantMixin):
@@ -92,7 +93,8 @@ class _MeetingMixin(TenantMixin):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(meeting=self.meeting, **kwargs)
+        kwargs["meeting"] = self.meeting
+        return super().get_context_data(**kwargs)
 
 
 class _MembersMixin(_MeetingMixin):
@@ -165,7 +167,7 @@ class MeetingDetailView(_MeetingMixin, TemplateView):
 
 class DocumentDownloadView(_MeetingMixin, View):
     """A document of the meeting, after the permission check; ``number`` picks an earlier
-    version (members and staff only: the history is not public)."""
+    version (whoever may see the document may see its history)."""
 
     access = Access.PUBLIC
 
@@ -183,8 +185,6 @@ class DocumentDownloadView(_MeetingMixin, View):
             if version is None:
                 raise Http404
         else:
-            if not everything:
-                raise Http404
             version = get_object_or_404(
                 DocumentVersion.objects.select_related("document"),
                 document=link.document,

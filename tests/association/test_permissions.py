@@ -80,6 +80,37 @@ EXPECTED = {
     "rooms:resource_create": Access.EDITOR,
     "rooms:resource_update": Access.EDITOR,
     "national_figures:import_preview": Access.PLATFORM_ADMIN,
+    # Meetings: public pages check the notice and each item's flag; BODY_MEMBER pages let in
+    # the body's own members and substitutes and staff (governance.meetings.permissions).
+    "my_meetings": Access.LOGGED_IN,
+    "my_calendar_token": Access.LOGGED_IN,
+    "private_feed": Access.PUBLIC,
+    "meetings:list": Access.PUBLIC,
+    "meetings:feed": Access.PUBLIC,
+    "meetings:body_feed": Access.PUBLIC,
+    "meetings:detail": Access.PUBLIC,
+    "meetings:notice_pdf": Access.PUBLIC,
+    "meetings:document": Access.PUBLIC,
+    "meetings:document_version": Access.PUBLIC,
+    "meetings:agenda": Access.BODY_MEMBER,
+    "meetings:package": Access.BODY_MEMBER,
+    "meetings:absence": Access.BODY_MEMBER,
+    "meetings:note": Access.BODY_MEMBER,
+    "meetings:conflict": Access.BODY_MEMBER,
+    "meetings:planning": Access.STAFF,
+    "meetings:create": Access.EDITOR,
+    "meetings:settings": Access.EDITOR,
+    "meetings:update": Access.EDITOR,
+    "meetings:cancel": Access.EDITOR,
+    "meetings:preparatory": Access.EDITOR,
+    "meetings:notice": Access.EDITOR,
+    "meetings:items": Access.EDITOR,
+    "meetings:reorder": Access.EDITOR,
+    "meetings:item_update": Access.EDITOR,
+    "meetings:item_move": Access.EDITOR,
+    "meetings:item_delete": Access.EDITOR,
+    "meetings:document_add": Access.EDITOR,
+    "meetings:document_add_version": Access.EDITOR,
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -152,7 +183,17 @@ def values_for(page, home) -> dict:
     with scopes_disabled():
         if page.name.startswith("rooms:"):
             _home_booking(home)  # a live booking for the lists and their cancel buttons
+        if page.name.startswith("meetings:") and "pk" in page.params:
+            meeting, item, document = _home_meeting(home)
+            values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
         for param in page.object_params:
+            if param in values:
+                continue
+            if page.name == "private_feed":
+                from governance.meetings.services import calendar_token
+
+                values[param] = calendar_token(factories.make_user()).token
+                continue
             if page.name == "association:revoke_role":
                 values[param] = (
                     RoleAssignment.objects.filter(association=home, role="viewer").first().pk
@@ -222,6 +263,31 @@ def values_for(page, home) -> dict:
     for param in set(page.params) - set(values):
         values[param] = 2025
     return values
+
+
+def _home_meeting(home):
+    """A board meeting of the home association whose notice has gone out, with a public
+    item and a public document (made once; the demo's meetings may have been changed by
+    other pages of the walk)."""
+    from datetime import UTC, datetime
+
+    from governance.meetings import services
+    from governance.meetings.models import ItemDocument, Meeting
+    from governance.models import Body
+    from tests.meetings.conftest import upload
+
+    meeting = Meeting.objects.filter(association=home, title="Provmöte").first()
+    if meeting is None:
+        board = Body.objects.get(association=home, slug="styrelse")
+        meeting = services.create_meeting(
+            body=board, actor=None, title="Provmöte",
+            starts_at=datetime(2030, 3, 5, 9, tzinfo=UTC), ends_at=datetime(2030, 3, 5, 11, tzinfo=UTC),
+        )  # fmt: skip
+        item = services.add_item(meeting=meeting, actor=None, title="Budget")
+        services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
+        services.send_notice(meeting=meeting, actor=None)
+    link = ItemDocument.objects.filter(item__meeting=meeting).select_related("item").first()
+    return meeting, link.item, link.document
 
 
 def _body_with_a_chair_to_confirm(home):
