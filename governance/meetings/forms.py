@@ -123,13 +123,3 @@ class SettingsForm(forms.ModelForm):
     def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preparatory_body"].queryset = bodies
-
-
-class OrderForm(forms.Form):
-    order = forms.CharField(max_length=4000)
-
-    def clean_order(self):
-        parts = [p for p in self.cleaned_data["order"].split(",") if p.strip()]
-        if not all(p.strip().isdigit() and len(p.strip()) < 12 for p in parts):
-            raise forms.ValidationError(_("The order could not be read."))
-        return [int(p) for p in parts]

@@ -389,15 +389,18 @@ def reorder_items(*, meeting: Meeting, actor: User | None, order: list[int]) -> 
         )
 
 
-def move_item(*, item: AgendaItem, actor: User | None, step: int) -> None:
-    """One place up (-1) or down (+1): the buttons that work without JavaScript."""
+def move_item(
+    *, item: AgendaItem, actor: User | None, step: int = 0, to: int | None = None
+) -> None:
+    """One place up (-1) or down (+1) (the buttons that work without JavaScript), or to
+    the 0-based place ``to`` (drag and drop)."""
     ids = list(
         AgendaItem.objects.filter(meeting=item.meeting_id)
         .order_by("position", "id")
         .values_list("pk", flat=True)
     )
     index = ids.index(item.pk)
-    target = max(0, min(len(ids) - 1, index + step))
+    target = max(0, min(len(ids) - 1, index + step if to is None else to))
     ids.insert(target, ids.pop(index))
     reorder_items(meeting=item.meeting, actor=actor, order=ids)
 

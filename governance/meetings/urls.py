@@ -34,7 +34,6 @@ urlpatterns = [
     path("<int:pk>/forberedande/", views.PreparatoryView.as_view(), name="preparatory"),
     path("<int:pk>/kallelse/", views.NoticeView.as_view(), name="notice"),
     path("<int:pk>/punkter/", views.ItemsView.as_view(), name="items"),
-    path("<int:pk>/punkter/ordning/", views.ReorderView.as_view(), name="reorder"),
     path("<int:pk>/punkter/<int:item>/", views.ItemUpdateView.as_view(), name="item_update"),
     path("<int:pk>/punkter/<int:item>/flytta/", views.ItemMoveView.as_view(), name="item_move"),
     path(

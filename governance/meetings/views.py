@@ -29,7 +29,6 @@ from governance.meetings.forms import (
     ItemForm,
     MeetingForm,
     NoteForm,
-    OrderForm,
     SettingsForm,
     VersionForm,
 )
@@ -638,27 +637,17 @@ class ItemMoveView(_EditorMixin, View):
     def post(self, request, *args, item, **kwargs):
         agenda_item = get_object_or_404(queries.item(self.meeting, item))
         step = {"up": -1, "down": 1}.get(request.POST.get("step", ""))
+        to = request.POST.get("to", "")
         if step is not None:
             services.move_item(item=agenda_item, actor=request.user, step=step)
+        elif to.isdigit() and len(to) < 5:
+            # Drag and drop: the place (1, 2, ...) where the item was dropped.
+            services.move_item(item=agenda_item, actor=request.user, to=int(to) - 1)
+        elif not request.htmx:
+            messages.error(request, _("Say where to move the item."))
         if request.htmx:
             return _item_list_response(self, request)
         return redirect(self.meeting_url("items") + f"#item-{agenda_item.pk}")
-
-
-class ReorderView(_EditorMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        form = OrderForm(request.POST)
-        if form.is_valid():
-            services.reorder_items(
-                meeting=self.meeting, actor=request.user, order=form.cleaned_data["order"]
-            )
-        elif not request.htmx:
-            messages.error(request, _("The order could not be read."))
-        if request.htmx:
-            return _item_list_response(self, request)
-        return redirect(self.meeting_url("items"))
 
 
 class ItemUpdateView(_EditorMixin, FormView):

@@ -105,7 +105,6 @@ EXPECTED = {
     "meetings:preparatory": Access.EDITOR,
     "meetings:notice": Access.EDITOR,
     "meetings:items": Access.EDITOR,
-    "meetings:reorder": Access.EDITOR,
     "meetings:item_update": Access.EDITOR,
     "meetings:item_move": Access.EDITOR,
     "meetings:item_delete": Access.EDITOR,
@@ -184,8 +183,13 @@ def values_for(page, home) -> dict:
         if page.name.startswith("rooms:"):
             _home_booking(home)  # a live booking for the lists and their cancel buttons
         if page.name.startswith("meetings:") and "pk" in page.params:
-            meeting, item, document = _home_meeting(home)
+            # A meeting whose notice has gone out; the notice and the item editor (with its
+            # remove button) take one still being planned.
+            planned = page.name in {"meetings:notice", "meetings:item_update"}
+            meeting, item, document = _home_meeting(home, noticed=not planned)
             values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
+        if page.name.startswith("meetings:") and "year" in page.params:
+            values["year"] = 2030  # the year of the test meetings (with a preparatory proposal)
         for param in page.object_params:
             if param in values:
                 continue
@@ -265,7 +269,7 @@ def values_for(page, home) -> dict:
     return values
 
 
-def _home_meeting(home):
+def _home_meeting(home, noticed: bool = True):
     """A board meeting of the home association whose notice has gone out, with a public
     item and a public document (made once; the demo's meetings may have been changed by
     other pages of the walk)."""
@@ -276,16 +280,19 @@ def _home_meeting(home):
     from governance.models import Body
     from tests.meetings.conftest import upload
 
-    meeting = Meeting.objects.filter(association=home, title="Provmöte").first()
+    title = "Provmöte" if noticed else "Planerat provmöte"
+    meeting = Meeting.objects.filter(association=home, title=title).first()
     if meeting is None:
         board = Body.objects.get(association=home, slug="styrelse")
         meeting = services.create_meeting(
-            body=board, actor=None, title="Provmöte",
-            starts_at=datetime(2030, 3, 5, 9, tzinfo=UTC), ends_at=datetime(2030, 3, 5, 11, tzinfo=UTC),
+            body=board, actor=None, title=title,
+            starts_at=datetime(2030, 3, 5 + noticed, 9, tzinfo=UTC),
+            ends_at=datetime(2030, 3, 5 + noticed, 11, tzinfo=UTC),
         )  # fmt: skip
         item = services.add_item(meeting=meeting, actor=None, title="Budget")
         services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
-        services.send_notice(meeting=meeting, actor=None)
+        if noticed:
+            services.send_notice(meeting=meeting, actor=None)
     link = ItemDocument.objects.filter(item__meeting=meeting).select_related("item").first()
     return meeting, link.item, link.document
 

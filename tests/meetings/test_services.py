@@ -140,8 +140,14 @@ def test_room_held_by_the_meeting(association, board):
 
     staff = factories.make_staff(association, "editor", totp=False)
     with scopes_disabled():
-        room = create_resource(association=association, actor=None, name="Mötesrum",
-                               kind="meeting_room", capacity=12, location="Renmarkstorget")  # fmt: skip
+        room = create_resource(
+            association=association,
+            actor=None,
+            name="Mötesrum",
+            kind="meeting_room",
+            capacity=12,
+            location="Renmarkstorget",
+        )
         start = datetime.datetime(2026, 12, 10, 10, tzinfo=STOCKHOLM)
         meeting = services.create_meeting(
             body=board, actor=staff, starts_at=start, ends_at=start + datetime.timedelta(hours=2),
@@ -150,8 +156,13 @@ def test_room_held_by_the_meeting(association, board):
         assert meeting.booking.meeting_reference == f"meeting:{meeting.pk}"
         assert meeting.place.startswith("Mötesrum")
         with pytest.raises(ValidationError):
-            services.create_meeting(body=board, actor=staff, starts_at=start,
-                                    ends_at=start + datetime.timedelta(hours=1), resource=room)  # fmt: skip
+            services.create_meeting(
+                body=board,
+                actor=staff,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+                resource=room,
+            )
         services.cancel_meeting(meeting=meeting, actor=staff, reason="Inställt")
         meeting.booking.refresh_from_db()
         assert meeting.booking.cancelled_at is not None
