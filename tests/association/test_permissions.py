@@ -189,6 +189,8 @@ def values_for(page, home) -> dict:
             meeting, item, document = _home_meeting(home, noticed=not planned)
             values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
         if page.name.startswith("meetings:") and "year" in page.params:
+            _home_meeting(home, noticed=True)
+            _home_meeting(home, noticed=False)
             values["year"] = 2030  # the year of the test meetings (with a preparatory proposal)
         for param in page.object_params:
             if param in values:
