@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def url(meeting, name="detail", **extra):
-    return reverse(f"meetings:{name}", kwargs={"association": meeting.association.slug,
-                                               "pk": meeting.pk, **extra})  # fmt: skip
+    return reverse(
+        f"meetings:{name}",
+        kwargs={"association": meeting.association.slug, "pk": meeting.pk, **extra},
+    )
 
 
 @pytest.fixture
@@ -29,12 +31,23 @@ def meeting(association, board):
     public = factories.make_item(meeting, "Verksamhetsplan och budget 2027")
     secret = factories.make_item(meeting, "Personalärende", is_public=False)
     with scopes_disabled():
-        services.attach_document(item=public, actor=None, upload=upload("plan.pdf"),
-                                 title="Verksamhetsplan", is_public=True)  # fmt: skip
-        services.attach_document(item=public, actor=None, upload=upload("pm.pdf"),
-                                 title="Internt PM", is_public=False)  # fmt: skip
-        services.attach_document(item=secret, actor=None, upload=upload("p.pdf"),
-                                 title="Personalutredning", is_public=True)  # fmt: skip
+        services.attach_document(
+            item=public,
+            actor=None,
+            upload=upload("plan.pdf"),
+            title="Verksamhetsplan",
+            is_public=True,
+        )
+        services.attach_document(
+            item=public, actor=None, upload=upload("pm.pdf"), title="Internt PM", is_public=False
+        )
+        services.attach_document(
+            item=secret,
+            actor=None,
+            upload=upload("p.pdf"),
+            title="Personalutredning",
+            is_public=True,
+        )
     return meeting
 
 
@@ -65,8 +78,11 @@ def test_public_sees_nothing_before_notice_then_public_part(client, meeting):
     assert client.get(url(meeting, "package")).status_code == 302
 
 
-EVERYTHING = (200, {"Verksamhetsplan och budget", "Personalärende"},
-              {"Verksamhetsplan", "Internt PM", "Personalutredning"})  # fmt: skip
+EVERYTHING = (
+    200,
+    {"Verksamhetsplan och budget", "Personalärende"},
+    {"Verksamhetsplan", "Internt PM", "Personalutredning"},
+)
 
 
 @pytest.mark.parametrize("who", ["member", "personal"])
@@ -107,8 +123,9 @@ def test_a_note_is_read_by_its_author_alone(client, association, meeting, people
     with scopes_disabled():
         item = meeting.items.get(title__startswith="Verksamhetsplan")
     client.force_login(people["member"])
-    response = client.post(url(meeting, "note", item=item.pk),
-                           {f"item{item.pk}-text": "Fråga om lokalkostnaderna"})  # fmt: skip
+    response = client.post(
+        url(meeting, "note", item=item.pk), {f"item{item.pk}-text": "Fråga om lokalkostnaderna"}
+    )
     assert response.status_code == 302
     assert "Fråga om lokalkostnaderna" in client.get(url(meeting, "agenda")).content.decode()
     for reader in (
@@ -150,9 +167,10 @@ def test_renamed_html_and_svg_are_refused(client, association, meeting):
 def test_new_version_keeps_the_old_one(client, association, meeting):
     client.force_login(factories.make_staff(association, "editor"))
     document = documents("Verksamhetsplan")
-    response = client.post(url(meeting, "document_add_version", document=document),
-                           {"file": upload("plan-v2.pdf", pdf_bytes("Version 2")),
-                            "note": "Rättad budget"})  # fmt: skip
+    response = client.post(
+        url(meeting, "document_add_version", document=document),
+        {"file": upload("plan-v2.pdf", pdf_bytes("Version 2")), "note": "Rättad budget"},
+    )
     assert response.status_code == 302
     current = client.get(url(meeting, "document", document=document))
     first = client.get(url(meeting, "document_version", document=document, number=1))
@@ -173,8 +191,9 @@ def test_notice_e_mails_with_invitation(client, association, board, people, smtp
     assert people["outsider"].email not in recipients
     message = smtp_server.messages[0]
     assert "§ 1 Ärende 1" in message.get_body(("plain",)).get_content()
-    invitation = next(p for p in message.iter_attachments()
-                      if p.get_content_type() == "text/calendar")  # fmt: skip
+    invitation = next(
+        p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"
+    )
     parsed = Calendar.from_ical(invitation.get_payload(decode=True))
     assert parsed["METHOD"] == "REQUEST"
     event = parsed.walk("VEVENT")[0]
@@ -206,8 +225,9 @@ def test_feeds_parse_and_private_feed_needs_the_token(client, association, board
     feed = client.get(reverse("meetings:feed", kwargs={"association": association.slug}))
     events = Calendar.from_ical(feed.content).walk("VEVENT")
     assert len(events) == 1
-    body_feed = client.get(reverse("meetings:body_feed", kwargs={
-        "association": association.slug, "body": board.slug}))  # fmt: skip
+    body_feed = client.get(
+        reverse("meetings:body_feed", kwargs={"association": association.slug, "body": board.slug})
+    )
     assert len(Calendar.from_ical(body_feed.content).walk("VEVENT")) == 1
     client.force_login(people["member"])
     client.post(reverse("my_calendar_token"))
@@ -236,7 +256,67 @@ def test_my_meetings_and_keyboard_free_reorder(client, association, board, peopl
     assert response.status_code == 302
     with scopes_disabled():
         assert [i.title for i in meeting.items.order_by("position")] == [
-            "Ärende 1", "Ärende 3", "Ärende 2"]  # fmt: skip
-    response = client.post(url(meeting, "item_move", item=last.pk), {"step": "up"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+            "Ärende 1",
+            "Ärende 3",
+            "Ärende 2",
+        ]
+    response = client.post(
+        url(meeting, "item_move", item=last.pk), {"step": "up"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and 'id="agenda-items"' in response.content.decode()
+
+
+def test_absence_tells_staff_and_calls_up_the_substitute(
+    client, association, board, people, smtp_server
+):
+    from governance.meetings import notifications
+
+    staff = factories.make_staff(association, "editor")
+    meeting = factories.make_meeting(board, notice=True)
+    with scopes_disabled():
+        absence = services.report_absence(meeting=meeting, user=people["member"])
+    assert notifications.absence_reported(absence.pk) == 2
+    by_recipient = {m["To"]: m for m in smtp_server.messages}
+    text = by_recipient[staff.email].get_body(("plain",)).get_content()
+    assert str(people["personal_person"]) in text
+    assert people["personal"].email in by_recipient  # the substitute gets the notice
+
+
+def test_a_move_after_notice_is_announced_with_the_same_uid(
+    client, association, board, people, smtp_server
+):
+    import datetime
+
+    meeting = factories.make_meeting(board, notice=True)
+    with scopes_disabled():
+        moved = services.update_meeting(
+            meeting=meeting,
+            actor=None,
+            expected_version=meeting.version,
+            data={
+                "starts_at": meeting.starts_at + datetime.timedelta(hours=1),
+                "ends_at": meeting.ends_at + datetime.timedelta(hours=1),
+            },
+            reason="Lokalen är upptagen",
+        )
+    announce(association.pk, meeting.pk, "moved")
+    message = smtp_server.messages[0]
+    assert message["Subject"].startswith("Flyttat:")
+    assert "Lokalen är upptagen" in message.get_body(("plain",)).get_content()
+    invitation = next(
+        p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"
+    )
+    event = Calendar.from_ical(invitation.get_payload(decode=True)).walk("VEVENT")[0]
+    assert str(event["UID"]) == meeting.calendar_uid
+    assert int(event["SEQUENCE"]) == moved.sequence == 1
+
+
+def test_body_page_lists_next_meetings(client, association, board):
+    meeting = factories.make_meeting(board, notice=True)
+    planned = factories.make_meeting(board, title="Ännu inte kallat")
+    page = client.get(
+        reverse(
+            "governance:body_detail", kwargs={"association": association.slug, "body": board.slug}
+        )
+    ).content.decode()
+    assert url(meeting) in page and url(planned) not in page
