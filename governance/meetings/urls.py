@@ -26,6 +26,16 @@ urlpatterns = [
         views.DocumentVersionView.as_view(),
         name="document_add_version",
     ),
+    path(
+        "<int:pk>/handlingar/<int:document>/offentlig/",
+        views.DocumentPublicView.as_view(),
+        name="document_public",
+    ),
+    path(
+        "<int:pk>/handlingar/<int:document>/ta-bort/",
+        views.DocumentDeleteView.as_view(),
+        name="document_delete",
+    ),
     path("<int:pk>/dagordning/", views.AgendaView.as_view(), name="agenda"),
     path("<int:pk>/paket.pdf", views.PackageView.as_view(), name="package"),
     path("<int:pk>/franvaro/", views.AbsenceView.as_view(), name="absence"),

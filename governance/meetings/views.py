@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from association.calendar import calendar_response
-from association.documents import add_version, content_disposition, document_response
+from association.documents import (
+    add_version,
+    content_disposition,
+    delete_document,
+    document_response,
+    set_document_public,
+)
 from association.mixins import AccessMixin, TenantMixin
 from association.models import DocumentVersion
 from association.permissions import Access, may_edit, may_view_internal
@@ -742,6 +748,43 @@ class DocumentAddView(_EditorMixin, FormView):
     def get_context_data(self, **kwargs):
         get_object_or_404(queries.item(self.meeting, self.kwargs["item"]))
         return super().get_context_data(title=_("Add a document"), multipart=True, **kwargs)
+
+
+class DocumentPublicView(_EditorMixin, View):
+    """Mark a document public or not public (the shared ``set_document_public``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, document, **kwargs):
+        link = get_object_or_404(
+            ItemDocument.objects.select_related("document", "item"),
+            item__meeting=self.meeting,
+            document_id=document,
+        )
+        public = request.POST.get("is_public") == "1"
+        set_document_public(document=link.document, actor=request.user, is_public=public)
+        messages.success(
+            request,
+            _("The document is public.") if public else _("The document is no longer public."),
+        )
+        return redirect(self.meeting_url("item_update", item=link.item_id))
+
+
+class DocumentDeleteView(_EditorMixin, View):
+    """Remove a document with all its versions (a wrong upload; the history keeps it)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, document, **kwargs):
+        link = get_object_or_404(
+            ItemDocument.objects.select_related("document", "item"),
+            item__meeting=self.meeting,
+            document_id=document,
+        )
+        item_id = link.item_id
+        delete_document(document=link.document, actor=request.user)
+        messages.success(request, _("The document is removed."))
+        return redirect(self.meeting_url("item_update", item=item_id))
 
 
 class DocumentVersionView(_EditorMixin, FormView):

@@ -320,3 +320,18 @@ def test_body_page_lists_next_meetings(client, association, board):
         )
     ).content.decode()
     assert url(meeting) in page and url(planned) not in page
+
+
+def test_staff_mark_a_document_not_public_and_remove_it(client, association, meeting):
+    with scopes_disabled():
+        services.send_notice(meeting=meeting, actor=None)
+    plan = documents("Verksamhetsplan")
+    assert client.get(url(meeting, "document", document=plan)).status_code == 200
+    client.force_login(factories.make_staff(association, "editor"))
+    client.post(url(meeting, "document_public", document=plan), {"is_public": "0"})
+    client.logout()
+    assert client.get(url(meeting, "document", document=plan)).status_code == 404
+    client.force_login(factories.make_staff(association, "editor"))
+    client.post(url(meeting, "document_delete", document=plan))
+    with scopes_disabled():
+        assert not Document.objects.filter(pk=plan).exists()
