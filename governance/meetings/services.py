@@ -3,6 +3,7 @@ leave after commit (``notifications`` holds one small function per occasion)."""
 
 import datetime
 import secrets
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,8 @@ ALREADY_SENT = _("The notice has already been sent.")
 NOT_SEATED = _("You have no assignment in this body on the day of the meeting.")
 ALREADY_ABSENT = _("Your absence is already reported.")
 WRONG_CONTINUES = _("An item can continue only an item of another body's meeting.")
+ROOM_NEEDS_LOGIN = _("A room can be booked only by a logged-in person.")
+NUMBERED_STAYS = _("An item with a § number stays on the agenda.")
 # Fields whose change matters to the attendees' calendars (SEQUENCE is raised).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_url")
 ITEM_FIELDS = (
@@ -149,7 +152,7 @@ def _book_room(meeting: Meeting, resource, actor) -> None:
     from governance.rooms import services as rooms
 
     if actor is None or not actor.is_authenticated:
-        raise ValidationError(_("A room can be booked only by a logged-in person."))
+        raise ValidationError(ROOM_NEEDS_LOGIN, code="login")
     meeting.booking = rooms.book(
         resource=resource,
         actor=actor,
@@ -410,7 +413,7 @@ def delete_item(*, item: AgendaItem, actor: User | None) -> None:
     from association.documents import delete_document
 
     if item.number is not None:
-        raise ValidationError(_("An item with a § number stays on the agenda."), code="numbered")
+        raise ValidationError(NUMBERED_STAYS, code="numbered")
     for link in list(ItemDocument.objects.filter(item=item).select_related("document")):
         delete_document(document=link.document, actor=actor)
     record_history(
@@ -478,7 +481,8 @@ def _after_commit_announce(meeting: Meeting, occasion: str) -> None:
     from governance.meetings.tasks import announce
 
     association_id, meeting_id = meeting.association_id, meeting.pk
-    transaction.on_commit(lambda: announce.delay(association_id, meeting_id, occasion))
+    delivery = uuid.uuid4().hex
+    transaction.on_commit(lambda: announce.delay(association_id, meeting_id, occasion, delivery))
 
 
 def recipients(meeting: Meeting) -> list[Person]:

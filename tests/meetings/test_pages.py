@@ -183,9 +183,12 @@ def test_notice_e_mails_with_invitation(client, association, board, people, smtp
     meeting = factories.make_meeting(board, items=2)
     with scopes_disabled():
         services.send_notice(meeting=meeting, actor=None)
-    sent = announce(association.pk, meeting.pk, "notice")
+    sent = announce(association.pk, meeting.pk, "notice", "leverans-1")
     # Member, personal substitute and two ordered substitutes (who have e-mail addresses).
     assert sent == 4 == len(smtp_server.messages)
+    # The same delivery again (a retried task) reaches nobody twice.
+    assert announce(association.pk, meeting.pk, "notice", "leverans-1") == 0
+    assert len(smtp_server.messages) == 4
     recipients = {m["To"] for m in smtp_server.messages}
     assert people["member"].email in recipients and "forsta@example.org" in recipients
     assert people["outsider"].email not in recipients
