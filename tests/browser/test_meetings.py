@@ -102,6 +102,7 @@ def test_staff_reorder_items_with_the_keyboard_alone(site, meeting, page):
     expect(page.locator("#agenda-items li[data-item]").first).to_contain_text("Inriktning")
     assert titles(page) == ["Inriktning", "Budget 2027", "Personalfrågor"]
     # Focus stays with the moved item: Enter again moves it once more.
+    expect(page.locator("#agenda-items button:focus")).to_have_text("Ned Budget 2027")
     page.keyboard.press("Enter")
     expect(page.locator("#agenda-items li[data-item]").last).to_contain_text("Budget 2027")
     # Alt+Arrow up on the focused row.
