@@ -142,9 +142,15 @@ def render_pdf(
 ) -> bytes:
     """Render ``template_name`` (which extends ``pdf/base.html``) as a tagged PDF/UA-1 in
     ``language`` (default: the active language)."""
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
+
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, after which
+    # every upload check in the process (the logo's) would accept broken images. We render
+    # only images that passed those checks, so Pillow's strict default is put back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     logo_url = ""

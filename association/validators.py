@@ -10,6 +10,7 @@ HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = frozenset(
     {"accounts", "admin", "healthz", "i18n", "konto", "static", "media", "api", "om", "about"}
     | {"plattform"}  # platform pages such as the national figures
+    | {"mina-moten", "kalender"}  # a person's meetings and private calendar
 )
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "governance.rooms",
+    "governance.meetings",
 ]
 
 MIDDLEWARE = [

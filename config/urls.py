@@ -16,10 +16,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("association.account_urls")),
     path("plattform/siffror/", include("members.platform_urls")),
+    path("", include("governance.meetings.account_urls")),
     path("<slug:association>/", include("association.urls")),
     path("<slug:association>/medlemmar/", include("members.urls")),
     path("<slug:association>/organ/", include("governance.urls")),
     path("<slug:association>/lokaler/", include("governance.rooms.urls")),
+    path("<slug:association>/moten/", include("governance.meetings.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

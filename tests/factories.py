@@ -132,3 +132,33 @@ def current_totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def make_meeting(body, starts_at=None, *, hours=2, notice=False, items=0, **fields):
+    """A meeting of ``body`` through the service (10:00 Stockholm time on 10 December 2026
+    unless told), its notice sent if ``notice``."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from governance.meetings import services
+
+    starts_at = starts_at or datetime.datetime(
+        2026, 12, 10, 10, tzinfo=ZoneInfo("Europe/Stockholm")
+    )
+    with scopes_disabled():
+        meeting = services.create_meeting(
+            body=body, actor=None, starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours), **fields,
+        )  # fmt: skip
+        for number in range(items):
+            services.add_item(meeting=meeting, actor=None, title=f"Ärende {number + 1}")
+        if notice:
+            meeting = services.send_notice(meeting=meeting, actor=None)
+    return meeting
+
+
+def make_item(meeting, title: str = "Verksamhetsplan och budget", **fields):
+    from governance.meetings import services
+
+    with scopes_disabled():
+        return services.add_item(meeting=meeting, actor=None, title=title, **fields)

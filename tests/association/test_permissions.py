@@ -80,6 +80,38 @@ EXPECTED = {
     "rooms:resource_create": Access.EDITOR,
     "rooms:resource_update": Access.EDITOR,
     "national_figures:import_preview": Access.PLATFORM_ADMIN,
+    # Meetings: public pages check the notice and each item's flag; BODY_MEMBER pages let in
+    # the body's own members and substitutes and staff (governance.meetings.permissions).
+    "my_meetings": Access.LOGGED_IN,
+    "my_calendar_token": Access.LOGGED_IN,
+    "private_feed": Access.PUBLIC,
+    "meetings:list": Access.PUBLIC,
+    "meetings:feed": Access.PUBLIC,
+    "meetings:body_feed": Access.PUBLIC,
+    "meetings:detail": Access.PUBLIC,
+    "meetings:notice_pdf": Access.PUBLIC,
+    "meetings:document": Access.PUBLIC,
+    "meetings:document_version": Access.PUBLIC,
+    "meetings:agenda": Access.BODY_MEMBER,
+    "meetings:package": Access.BODY_MEMBER,
+    "meetings:absence": Access.BODY_MEMBER,
+    "meetings:note": Access.BODY_MEMBER,
+    "meetings:conflict": Access.BODY_MEMBER,
+    "meetings:planning": Access.STAFF,
+    "meetings:create": Access.EDITOR,
+    "meetings:settings": Access.EDITOR,
+    "meetings:update": Access.EDITOR,
+    "meetings:cancel": Access.EDITOR,
+    "meetings:preparatory": Access.EDITOR,
+    "meetings:notice": Access.EDITOR,
+    "meetings:items": Access.EDITOR,
+    "meetings:item_update": Access.EDITOR,
+    "meetings:item_move": Access.EDITOR,
+    "meetings:item_delete": Access.EDITOR,
+    "meetings:document_add": Access.EDITOR,
+    "meetings:document_add_version": Access.EDITOR,
+    "meetings:document_public": Access.EDITOR,
+    "meetings:document_delete": Access.EDITOR,
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -152,7 +184,24 @@ def values_for(page, home) -> dict:
     with scopes_disabled():
         if page.name.startswith("rooms:"):
             _home_booking(home)  # a live booking for the lists and their cancel buttons
+        if page.name.startswith("meetings:") and "pk" in page.params:
+            # A meeting whose notice has gone out; the notice and the item editor (with its
+            # remove button) take one still being planned.
+            planned = page.name in {"meetings:notice", "meetings:item_update"}
+            meeting, item, document = _home_meeting(home, noticed=not planned)
+            values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
+        if page.name.startswith("meetings:") and "year" in page.params:
+            _home_meeting(home, noticed=True)
+            _home_meeting(home, noticed=False)
+            values["year"] = 2030  # the year of the test meetings (with a preparatory proposal)
         for param in page.object_params:
+            if param in values:
+                continue
+            if page.name == "private_feed":
+                from governance.meetings.services import calendar_token
+
+                values[param] = calendar_token(factories.make_user()).token
+                continue
             if page.name == "association:revoke_role":
                 values[param] = (
                     RoleAssignment.objects.filter(association=home, role="viewer").first().pk
@@ -222,6 +271,37 @@ def values_for(page, home) -> dict:
     for param in set(page.params) - set(values):
         values[param] = 2025
     return values
+
+
+def _home_meeting(home, noticed: bool = True):
+    """A board meeting of the home association whose notice has gone out, with a public
+    item and a public document (made once; the demo's meetings may have been changed by
+    other pages of the walk)."""
+    from datetime import UTC, datetime
+
+    from governance.meetings import services
+    from governance.meetings.models import ItemDocument, Meeting
+    from governance.models import Body
+    from tests.meetings.conftest import upload
+
+    title = "Provmöte" if noticed else "Planerat provmöte"
+    meeting = Meeting.objects.filter(association=home, title=title).first()
+    if meeting is None:
+        board = Body.objects.get(association=home, slug="styrelse")
+        meeting = services.create_meeting(
+            body=board, actor=None, title=title,
+            starts_at=datetime(2030, 3, 5 + noticed, 9, tzinfo=UTC),
+            ends_at=datetime(2030, 3, 5 + noticed, 11, tzinfo=UTC),
+        )  # fmt: skip
+        item = services.add_item(meeting=meeting, actor=None, title="Budget")
+        services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
+        if noticed:
+            services.send_notice(meeting=meeting, actor=None)
+    link = ItemDocument.objects.filter(item__meeting=meeting).select_related("item").first()
+    if link is None:  # removed by the walk's visit to the delete button
+        item = meeting.items.order_by("position").first()
+        link = services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
+    return meeting, link.item, link.document
 
 
 def _body_with_a_chair_to_confirm(home):
