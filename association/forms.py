@@ -153,10 +153,12 @@ class RoleForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-def add_validation_error(form, error) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else above it."""
+def add_validation_error(form, error, *, field_names: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: on the field it names (the model's
+    name, or the form's through ``field_names``), else above it."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = (field_names or {}).get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -21,6 +21,7 @@ from association.documents import (
     document_response,
     set_document_public,
 )
+from association.forms import add_validation_error
 from association.mixins import AccessMixin, TenantMixin
 from association.models import DocumentVersion
 from association.permissions import Access, may_edit, may_view_internal
@@ -48,12 +49,8 @@ from governance.meetings.permissions import (
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = {"starts_at": "start", "ends_at": "end"}.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    # The meeting forms ask for a start and an end; the model calls them starts_at/ends_at.
+    add_validation_error(form, error, field_names={"starts_at": "start", "ends_at": "end"})
 
 
 def _message_of(error: ValidationError) -> str:
