@@ -35,7 +35,20 @@ def public_meetings(association) -> QuerySet[Meeting]:
 
 
 def body_year(body, year: int) -> QuerySet[Meeting]:
-    return meetings(body.association).filter(body=body, starts_at__year=year)
+    """The body's meetings of the year, each knowing whether a preparatory meeting (not
+    cancelled) is already planned for it (``has_preparatory``)."""
+    from django.db.models import Exists, OuterRef
+
+    from governance.meetings.models import MeetingStatus
+
+    planned = Meeting.objects.filter(prepares=OuterRef("pk")).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    return (
+        meetings(body.association)
+        .filter(body=body, starts_at__year=year)
+        .annotate(has_preparatory=Exists(planned))
+    )
 
 
 def upcoming_for_body(body, limit: int = 5) -> list[Meeting]:
@@ -50,11 +63,9 @@ def upcoming_for_body(body, limit: int = 5) -> list[Meeting]:
 def agenda(meeting: Meeting) -> list[AgendaItem]:
     """The items with their documents and the trail of items they continue (three steps
     back, prefetched), in order."""
-    documents = ItemDocument.objects.select_related(
-        "document__current_version", "item__meeting"
-    ).order_by("id")
+    documents = ItemDocument.objects.select_related("document__current_version").order_by("id")
     trail = "continues__meeting__body"
-    return list(
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related(
             trail,
@@ -64,6 +75,12 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
         .prefetch_related(Prefetch("attachments", queryset=documents))
         .order_by("position", "id")
     )
+    # Every item's meeting is the one in hand: asking item.meeting must not load it again.
+    for item in items:
+        item.meeting = meeting
+        for link in item.attachments.all():
+            link.item = item
+    return items
 
 
 def notes_of(meeting: Meeting, user) -> dict[int, ItemNote]:

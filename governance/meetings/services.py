@@ -65,7 +65,7 @@ def _check_times(starts_at, ends_at) -> None:
 
 
 def settings_of(body: Body) -> BodyMeetingSettings:
-    found = BodyMeetingSettings.objects.filter(body=body).first()
+    found = BodyMeetingSettings.objects.select_related("preparatory_body").filter(body=body).first()
     return found or BodyMeetingSettings(association=body.association, body=body)
 
 
@@ -253,13 +253,24 @@ def cancel_meeting(*, meeting: Meeting, actor: User | None, reason: str) -> Meet
     return locked
 
 
-def preparatory_proposal(meeting: Meeting) -> tuple[Body, datetime.datetime] | None:
+def preparatory_proposal(
+    meeting: Meeting,
+    *,
+    settings: BodyMeetingSettings | None = None,
+    has_preparatory: bool | None = None,
+) -> tuple[Body, datetime.datetime] | None:
     """The preparatory meeting the body's settings propose before ``meeting`` (same time of
-    day, the set number of days before), unless one exists already."""
-    found = BodyMeetingSettings.objects.filter(body=meeting.body_id).first()
-    if found is None or found.preparatory_body_id is None or meeting.is_cancelled:
+    day, the set number of days before), unless one exists already. A page listing many
+    meetings passes the body's ``settings`` and each meeting's ``has_preparatory`` (see
+    ``queries.body_year``), so the list costs no query per meeting."""
+    found = settings if settings is not None else settings_of(meeting.body)
+    if found.preparatory_body_id is None or meeting.is_cancelled:
         return None
-    if meeting.preparatory_meetings.exclude(status=MeetingStatus.CANCELLED).exists():
+    if has_preparatory is None:
+        has_preparatory = meeting.preparatory_meetings.exclude(
+            status=MeetingStatus.CANCELLED
+        ).exists()
+    if has_preparatory:
         return None
     local = timezone.localtime(meeting.starts_at)
     day = local.date() - datetime.timedelta(days=found.preparatory_days_before)

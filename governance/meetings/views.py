@@ -390,14 +390,13 @@ class PlanningView(_BodyMixin, TemplateView):
         if not 1990 <= year <= 2200:
             raise Http404
         rows = list(queries.body_year(self.body, year))
+        settings = services.settings_of(self.body)
         for meeting in rows:
-            meeting.proposal = services.preparatory_proposal(meeting)
-        context.update(
-            meetings=rows,
-            year=year,
-            may_edit=may_edit(self.request),
-            settings=services.settings_of(self.body),
-        )
+            meeting.body = self.body
+            meeting.proposal = services.preparatory_proposal(
+                meeting, settings=settings, has_preparatory=meeting.has_preparatory
+            )
+        context.update(meetings=rows, year=year, may_edit=may_edit(self.request), settings=settings)
         return context
 
 

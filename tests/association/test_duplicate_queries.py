@@ -53,6 +53,6 @@ def test_no_page_runs_the_same_query_twice():
         for url, queries in repeated_queries(client, home).items():
             found[f"{who} {url}"] = queries
     assert not found, "queries run twice in one request:\n" + "\n".join(
-        f"{where}:\n  " + "\n  ".join(sql[:300] for sql in queries)
+        f"{where}:\n  " + "\n  ".join(sql[:3000] for sql in queries)
         for where, queries in found.items()
     )

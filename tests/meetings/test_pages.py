@@ -211,13 +211,23 @@ def test_agenda_and_meeting_pages_queries_do_not_grow(client, association, board
         for meeting in (small, big):
             for item in meeting.items.all()[:3]:
                 services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
-    client.force_login(people["member"])
+    # The public page as a visitor sees it: only public items, each asked about its meeting.
+    # (One page first: the association itself is then read from the cache, as it will be.)
+    client.get(f"/{association.slug}/")
     counts = {}
+    for meeting in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(meeting, "detail")).status_code == 200
+        counts.setdefault("public", []).append(len(queries))
+    client.force_login(people["member"])
+    # The person's facts are computed on their first request (association/userfacts.py).
+    client.get(f"/{association.slug}/")
     for meeting in (small, big):
         for page in ("detail", "agenda"):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url(meeting, page)).status_code == 200
             counts.setdefault(page, []).append(len(queries))
+    assert counts["public"][0] == counts["public"][1]
     assert counts["detail"][0] == counts["detail"][1]
     assert counts["agenda"][0] == counts["agenda"][1]
 
