@@ -31,11 +31,12 @@ def test_a_new_assignment_in_a_body_shows_in_the_switcher_at_once(
     person = factories.make_staff(association, "viewer")
     body = factories.make_body(other_association, "styrelse", kind="board")
     member = factories.make_person(other_association, user=person)
+    # Fixtures first: a write outside any scope bumps every version, which would hide the case.
+    term = factories.make_term(other_association)
     client.force_login(person)
     assert "Annat förbund" not in client.get("/norrbotten/").text
     from governance.services import create_assignment
 
-    term = factories.make_term(other_association)
     with tenant_scope(other_association):  # as a staff page of that association would
         create_assignment(
             body=body, actor=None, person=member, seat=None, term=term, role="member",
