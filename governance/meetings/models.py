@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from association import locking
 from association.tenancy import TenantModel
 
 
@@ -286,6 +287,113 @@ class ConflictOfInterest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.item}"
+
+
+class DecisionMethod(models.TextChoices):
+    ACCLAMATION = "acclamation", _("Acclamation")
+    VOTE = "vote", _("Vote")
+    CONSENSUS = "consensus", _("Consensus")
+
+
+class Decision(locking.LockedModel, TenantModel):
+    """The decision (beslut) on an agenda item; its § is the item's.
+
+    Locked once its minutes are adjusted, or at the meeting when the paragraph is adjusted
+    at once (omedelbar justering): from then on only a correction in a new minutes version
+    changes what was decided. Per capsulam decisions are recorded as an item of the next
+    meeting, so every decision has a paragraph.
+    """
+
+    lock_field = "is_locked"
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="decision")
+    text = models.TextField(_("decision"), max_length=8000)
+    method = models.CharField(
+        _("reached by"),
+        max_length=20,
+        choices=DecisionMethod.choices,
+        default=DecisionMethod.ACCLAMATION,
+    )
+    # Only for DecisionMethod.CONSENSUS: the minutes say whether consensus was reached.
+    consensus_reached = models.BooleanField(_("consensus reached"), null=True, blank=True)
+    adjusted_at_once = models.BooleanField(
+        _("adjusted at once (omedelbar justering)"), default=False
+    )
+    is_recommendation = models.BooleanField(
+        _("recommendation to the member municipalities"),
+        default=False,
+        help_text=_("The member municipalities are recommended to decide on the matter."),
+    )
+    is_public = models.BooleanField(_("public"), default=True)
+    is_locked = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("decision (beslut)")
+        verbose_name_plural = _("decisions")
+        ordering = ["item__meeting__starts_at", "item__position"]
+        triggers = locking.lock_triggers("is_locked")
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OUT_FOR_ADJUSTMENT = "out_for_adjustment", _("Sent for adjustment")
+    ADJUSTED = "adjusted", _("Adjusted")
+
+
+class Minutes(locking.LockedModel, TenantModel):
+    """The minutes (protokoll) of a meeting, one row per version.
+
+    Drafted from the record (attendance, items, decisions), adjusted (justerat) when every
+    named adjuster has approved, then locked in the application and by a trigger. A
+    correction is a new version that ``supersedes`` the adjusted one and says why; the
+    adjusted version stays as it was.
+    """
+
+    lock_field = "is_adjusted"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    number = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects the version"),
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    is_adjusted = models.BooleanField(default=False, editable=False)
+    adjusted_at = models.DateTimeField(_("adjusted"), null=True, blank=True)
+    kept_at = models.CharField(
+        _("where the minutes are kept"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the notice board, e.g. the association's office."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("minutes (protokoll)")
+        verbose_name_plural = _("minutes")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="one_minutes_version_number_per_meeting"
+            ),
+        ]
+        triggers = locking.lock_triggers("is_adjusted")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.number})"
 
 
 class CalendarToken(models.Model):
