@@ -49,6 +49,12 @@ def test_the_demo_follows_the_sources(client):
         ("Margaretha", "Alfredsson", False), ("Stina", "Styrelseledamot", True),
         ("Bengt", "Beredningsledamot", True),
     }  # fmt: skip
+    # The demo people are re-elected for the next term, so the demo outlives 2026.
+    with scopes_disabled():
+        spans = set(Assignment.objects.filter(person__is_demo=True).values_list(
+            "person__last_name", "starts_on", "ends_on"))  # fmt: skip
+        assert ("Styrelseledamot", date(2027, 1, 1), date(2030, 12, 31)) in spans
+        assert ("Beredningsledamot", date(2023, 1, 1), date(2026, 12, 31)) in spans
     # The demo accounts sit where the README says.
     client.login(email="styrelseledamot@demo.samverka.se", password="samverka-demo-2026")
     assert "Styrelse" in client.get("/norrbotten/organ/mina/").text
