@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from association.forms import AssociationAdminForm
 from association.models import Association, User
 
 
@@ -20,6 +21,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Association)
 class AssociationAdmin(admin.ModelAdmin):
+    # The same logo and organisation number checks as the staff's profile page.
+    form = AssociationAdminForm
     list_display = ["name", "slug", "organisation_number", "city"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}

@@ -50,18 +50,9 @@ class VersionedFormMixin:
         super().add_error(field, error)
 
 
-class AssociationProfileForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Association
-        fields = [
-            "name", "short_name", "organisation_number", "legal_form", "vision", "mission",
-            "business_idea", "street_address", "postal_code", "city", "phone", "email",
-            "website", "logo", "primary_colour", "accent_colour",
-        ]  # fmt: skip
-        widgets = {
-            "primary_colour": forms.TextInput(attrs={"type": "color"}),
-            "accent_colour": forms.TextInput(attrs={"type": "color"}),
-        }
+class AssociationChecksMixin:
+    """The logo and organisation number checks, shared by the staff profile form and the
+    platform admin's form in the Django admin."""
 
     def clean_organisation_number(self):
         return _unique_organisation_number(self.cleaned_data["organisation_number"], self.instance)
@@ -75,6 +66,30 @@ class AssociationProfileForm(VersionedFormMixin, forms.ModelForm):
         if logo.size > settings.SAMVERKA_LOGO_MAX_BYTES:
             raise forms.ValidationError(_("The logo may be at most 1 MB."))
         return _downscaled_logo(logo)
+
+
+class AssociationAdminForm(AssociationChecksMixin, forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = [
+            "name", "short_name", "slug", "organisation_number", "legal_form", "vision",
+            "mission", "business_idea", "street_address", "postal_code", "city", "phone",
+            "email", "website", "logo", "primary_colour", "accent_colour", "is_demo",
+        ]  # fmt: skip
+
+
+class AssociationProfileForm(AssociationChecksMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = [
+            "name", "short_name", "organisation_number", "legal_form", "vision", "mission",
+            "business_idea", "street_address", "postal_code", "city", "phone", "email",
+            "website", "logo", "primary_colour", "accent_colour",
+        ]  # fmt: skip
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+        }
 
 
 def _downscaled_logo(upload) -> SimpleUploadedFile:

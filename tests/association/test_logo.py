@@ -124,3 +124,36 @@ def test_clearing_the_logo_removes_it(admin_client, association):
     association.refresh_from_db()
     assert not association.logo
     assert admin_client.get("/norrbotten/logotyp").status_code == 404
+
+
+def test_the_django_admin_checks_the_logo_like_the_profile_page(
+    association, rf, settings, tmp_path
+):
+    """The platform admin's form in the Django admin is no way around the logo checks."""
+    from django.contrib import admin
+
+    from association.models import Association
+
+    settings.MEDIA_ROOT = tmp_path
+    request = rf.get("/admin/")
+    request.user = factories.make_platform_admin()
+    model_admin = admin.site._registry[Association]
+    form_class = model_admin.get_form(request, association)
+    data = {
+        field: value
+        for field, value in settings_form_data(association).items()
+        if field in form_class.base_fields
+    }
+    data["slug"] = association.slug
+    page = SimpleUploadedFile("logo.png", b"<html><script>alert(1)</script></html>", "image/png")
+    form = form_class(data, {"logo": page}, instance=association)
+    assert not form.is_valid()
+    assert form.errors.as_data()["logo"][0].code == "image"
+    photo = io.BytesIO()
+    Image.new("RGB", (3000, 1500), "navy").save(photo, "JPEG")
+    upload = SimpleUploadedFile("logo.jpg", photo.getvalue(), "image/jpeg")
+    form = form_class(data, {"logo": upload}, instance=association)
+    assert form.is_valid(), form.errors
+    stored = form.save()
+    with Image.open(stored.logo.open("rb")) as image:
+        assert image.format == "PNG" and max(image.size) <= max(LOGO_BOX)
