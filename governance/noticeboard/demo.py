@@ -4,8 +4,8 @@ ones that came down.
 
 The minutes themselves come from the meetings app's demo. Where an association has no
 adjusted minutes at all, two past meetings get adjusted minutes here (the most recent one
-adjusted recently enough that its notice is still up), so the board is never empty. Creates
-what is missing and never changes what exists.
+adjusted recently enough that its notice is still up, the other long ago), so the board is
+never empty. Creates what is missing and never changes what exists.
 """
 
 import datetime
@@ -57,21 +57,29 @@ def post_missing_notices(association: Association, today: datetime.date) -> int:
 
 
 def _adjust_some_minutes(association: Association, today: datetime.date) -> int:
-    """Adjusted minutes for the two most recent past meetings, for a board that would
-    otherwise stay empty (the meetings app's own demo minutes take precedence)."""
+    """Adjusted minutes for the most recent past meeting (its notice still up) and for one
+    held long enough ago that its notice has come down, for a board that would otherwise
+    stay empty (the meetings app's own demo minutes take precedence)."""
     if Minutes.objects.filter(association=association, is_adjusted=True).exists():
         return 0
     appeal_days = services.settings_of(association).appeal_days
-    meetings = list(
+    past = (
         Meeting.objects.filter(association=association, starts_at__lt=start_of_day(today))
         .exclude(status=MeetingStatus.CANCELLED)
         .exclude(minutes__isnull=False)
-        .order_by("-starts_at")[:2]
+        .order_by("-starts_at")
     )
-    for number, meeting in enumerate(meetings):
+    recent = past.first()
+    if recent is None:
+        return 0
+    # The other one: a meeting long enough ago that its notice has come down.
+    long_ago = start_of_day(today - datetime.timedelta(days=appeal_days + 14))
+    earlier = past.filter(starts_at__lt=long_ago).first()
+    meetings = [recent] + ([earlier] if earlier is not None else [])
+    for meeting in meetings:
         held_on = swedish_date(meeting.starts_at)
         adjusted_on = min(held_on + datetime.timedelta(days=7), today)
-        if number == 0 and adjusted_on + datetime.timedelta(days=appeal_days) < today:
+        if meeting is recent and adjusted_on + datetime.timedelta(days=appeal_days) < today:
             # Adjusted late, but recently: this notice is still up.
             adjusted_on = max(held_on, today - datetime.timedelta(days=3))
         Minutes.objects.create(
@@ -80,6 +88,7 @@ def _adjust_some_minutes(association: Association, today: datetime.date) -> int:
             status=MinutesStatus.ADJUSTED,
             is_adjusted=True,
             adjusted_at=start_of_day(adjusted_on) + datetime.timedelta(hours=15),
+            kept_at=services.settings_of(association).default_kept_at,
         )
     return len(meetings)
 
