@@ -79,6 +79,18 @@ def test_the_signal_twice_posts_once(association, board, held_meeting):
         assert Posting.objects.filter(minutes=minutes).count() == 1
 
 
+def test_the_notice_goes_to_the_minutes_association_whatever_scope_the_sender_is_in(
+    association, board, held_meeting, other_association
+):
+    minutes = factories.make_adjusted_minutes(held_meeting, at(days_ago(1)))
+    with tenant_scope(other_association):
+        adjust(minutes)
+    with scopes_disabled():
+        posting = Posting.objects.get(minutes=minutes)
+        history = AuditEntry.objects.get(object_type="noticeboard.posting")
+    assert posting.association == association == history.association
+
+
 def test_without_automatic_posting_the_signal_posts_nothing(association, board, held_meeting):
     set_rule(association, automatic=False)
     minutes = factories.make_adjusted_minutes(held_meeting, at(days_ago(1)))
