@@ -168,7 +168,10 @@ class SettingsView(TenantMixin, FormView):
             )  # fmt: skip
         except services.ConcurrentEditError as error:
             form.add_error(None, error.message)
-            return self.form_invalid(form)
+            current = services.settings_of(self.association)
+            return self.render_to_response(
+                self.get_context_data(form=form, current=current, conflict=True)
+            )
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)

@@ -255,3 +255,6 @@ def test_the_settings_are_saved_and_bad_input_is_shown(client, login, associatio
     stale = client.post(url, {"rule": "kommunallagen", "period_length": "3", "period_unit": "weeks",
                               "posting_days": "2", "automatic": "on", "version": "1"})  # fmt: skip
     assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    assert "Nuvarande inställningar" in stale.text
+    with tenant_scope(association):
+        assert services.settings_of(association).posting_days == 4
