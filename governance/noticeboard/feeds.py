@@ -2,6 +2,7 @@
 day a notice is posted to the end of the day it comes down)."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -15,6 +16,12 @@ from governance.noticeboard import queries
 from governance.noticeboard.models import Posting, start_of_day
 
 FEED_ENTRIES = 50
+# XML 1.0 has no place for these; a name typed with one must not break the feed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def notice_title(posting: Posting) -> str:
@@ -48,7 +55,7 @@ class NoticeFeed(Feed):
         return request.association
 
     def title(self, association):
-        return _("Notice board of %(name)s") % {"name": association.name}
+        return xml_safe(_("Notice board of %(name)s") % {"name": association.name})
 
     def subtitle(self, association):
         return _("Notices that minutes are adjusted, with the appeal period.")
@@ -60,10 +67,10 @@ class NoticeFeed(Feed):
         return queries.feed_postings(association, self.today)[:FEED_ENTRIES]
 
     def item_title(self, item):
-        return notice_title(item)
+        return xml_safe(notice_title(item))
 
     def item_description(self, item):
-        return notice_text(item)
+        return xml_safe(notice_text(item))
 
     def item_link(self, item):
         return item.get_absolute_url()

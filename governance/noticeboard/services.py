@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +54,13 @@ def save_settings(
     current.full_clean(exclude=["association"])
     if current.pk is not None:
         current.version += 1
-    current.save()
+        current.save()
+    else:
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:  # someone saved the first settings at the same moment
+            raise ConcurrentEditError from None
     if changes:
         record_history(
             association=association, actor=actor, action="updated", obj=current,

@@ -128,6 +128,21 @@ def test_the_atom_feed_parses_and_lists_every_notice(client, notices):
     assert newest.find(f"{ATOM}updated").text.startswith(up.posted_on.isoformat())
 
 
+def test_a_control_character_in_what_a_notice_states_does_not_break_the_feed(
+    client, association, board
+):
+    from governance.models import Body
+
+    with scopes_disabled():
+        Body.objects.filter(pk=board.pk).update(name="Styr\x0belsen")
+    notice = posted_notice(board, posted_days_ago=1)
+    assert "\x0b" in notice.body_name
+    response = client.get("/norrbotten/anslagstavla/atom.xml")
+    assert response.status_code == 200
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text.startswith("Styrelsen")
+
+
 def test_the_calendar_has_each_notice_from_posted_to_down(client, notices):
     up, down = notices
     response = client.get("/norrbotten/anslagstavla/kalender.ics")
