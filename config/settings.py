@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "governance",
     "governance.rooms",
     "governance.meetings",
+    "governance.noticeboard",
 ]
 
 MIDDLEWARE = [
