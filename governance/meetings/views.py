@@ -6,10 +6,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -261,20 +262,64 @@ class AgendaView(_MembersMixin, TemplateView):
         return context
 
 
-class PackageView(_MembersMixin, View):
-    def get(self, request, *args, **kwargs):
-        context = _agenda_context(request, self.meeting, True)
-        pdf = package.build_package(
-            meeting=self.meeting,
-            items=context["items"],
-            may_see_document=lambda link: may_see_document(request, link, True),
+class _PackageMixin(_MembersMixin):
+    def package_status(self) -> package.Status:
+        """The state of this user's own latest request: no other user's is ever read."""
+        return package.status(
+            association_id=self.association.pk,
+            meeting_id=self.meeting.pk,
+            user_id=self.request.user.pk,
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
+
+
+class PackageView(_PackageMixin, TemplateView):
+    """The meeting package: GET shows where the member's latest request stands (polled by
+    htmx every second; without JavaScript the page reloads itself); POST asks for it (a
+    fresh identical package is reused, else the worker builds it) and comes back here."""
+
+    template_name = "meetings/package.html"
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        status = self.package_status()
+        if request.htmx:
+            if request.GET.get("seen") == status.token:
+                return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
+            return render(
+                request,
+                "meetings/_package_status.html",
+                {"meeting": self.meeting, "association": self.association, "status": status},
+            )
+        return self.render_to_response(self.get_context_data(status=status))
+
+    def post(self, request, *args, **kwargs):
+        package.request_package(
+            reader=request, meeting=self.meeting, language=translation.get_language()
+        )
+        return redirect(self.meeting_url("package"))
+
+
+class PackageDownloadView(_PackageMixin, View):
+    """The finished package, to the member whose request built (or found) it, while they
+    may still see the meeting. Anything else, another user's package included, is a 404:
+    the address names no package, only the asker's own note leads to one."""
+
+    def get(self, request, *args, **kwargs):
+        status = self.package_status()
+        if status.state != package.READY:
+            raise Http404
+        name = package.storage_name(self.association.pk, self.meeting.pk, status.key)
+        try:
+            handle = default_storage.open(name, "rb")
+        except OSError as error:  # removed by the cleanup between the two lines
+            raise Http404 from error
+        response = FileResponse(handle, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(
             f"moteshandlingar-{self.meeting.body.slug}-"
             f"{timezone.localtime(self.meeting.starts_at):%Y-%m-%d}.pdf"
         )
         response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
