@@ -48,8 +48,9 @@ DEFAULT_PACKAGE_MAX_BYTES = 150 * 1024 * 1024
 # How long a built package is reused and kept; the periodic cleanup removes older files.
 PACKAGE_KEEP = datetime.timedelta(days=1)
 PACKAGE_FOLDER = "packages"
-# A request still queued after this long counts as lost (a broker restart, say): the page
-# then offers to try again instead of waiting for ever.
+# A request not finished after this long counts as lost (a broker restart, a killed worker):
+# the page then offers to try again instead of waiting for ever. The bench's big meeting
+# takes well under a minute.
 PACKAGE_WAIT_LIMIT = datetime.timedelta(minutes=15)
 # Raise when the package's layout changes, so no file built the old way is reused.
 PACKAGE_FORMAT = 1
@@ -165,17 +166,28 @@ def package_key(*, meeting, items, may_see_document, language: str) -> str:
     return hashlib.sha256(encoded).hexdigest()[:40]
 
 
+def current_key(*, reader, meeting, language: str) -> str:
+    """The key of the package ``reader`` would get now."""
+    items, may_see = contents(reader, meeting)
+    return package_key(meeting=meeting, items=items, may_see_document=may_see, language=language)
+
+
 def storage_name(association_id: int, meeting_id: int, key: str) -> str:
     return f"{PACKAGE_FOLDER}/{int(association_id)}/{int(meeting_id)}/{key}.pdf"
 
 
+def built_at(name: str) -> datetime.datetime | None:
+    """When the stored package was written, or None if there is none."""
+    try:
+        return default_storage.get_modified_time(name)
+    except OSError:
+        return None
+
+
 def is_fresh(name: str) -> bool:
     """The stored package exists and is younger than ``PACKAGE_KEEP``."""
-    try:
-        built = default_storage.get_modified_time(name)
-    except OSError:
-        return False
-    return timezone.now() - built < PACKAGE_KEEP
+    built = built_at(name)
+    return built is not None and timezone.now() - built < PACKAGE_KEEP
 
 
 def store(name: str, pdf: bytes) -> None:
@@ -241,6 +253,7 @@ class Status:
     done: int = 0
     total: int = 0
     key: str = ""
+    built: datetime.datetime | None = None
 
     @property
     def in_flight(self) -> bool:
@@ -263,23 +276,24 @@ def status(*, association_id: int, meeting_id: int, user_id: int) -> Status:
 
         result = AsyncResult(noted["task"])
         state = result.state
-        if state == "PROGRESS":
-            info = result.info if isinstance(result.info, dict) else {}
-            return Status(BUILDING, done=int(info.get("done", 0)), total=int(info.get("total", 0)))
         if state in {"FAILURE", "REVOKED"}:
             return Status(FAILED)
-        if state == "PENDING":
-            asked = float(noted.get("asked", 0))
-            waited = timezone.now().timestamp() - asked
-            return Status(FAILED if waited > PACKAGE_WAIT_LIMIT.total_seconds() else WAITING)
         if state != "SUCCESS":
-            return Status(WAITING)  # RECEIVED, STARTED, RETRY
+            waited = timezone.now().timestamp() - float(noted.get("asked", 0))
+            if waited > PACKAGE_WAIT_LIMIT.total_seconds():
+                return Status(FAILED)  # lost on the way: a broker restart, a killed worker
+            if state == "PROGRESS":
+                info = result.info if isinstance(result.info, dict) else {}
+                done, total = int(info.get("done", 0)), int(info.get("total", 0))
+                return Status(BUILDING, done=done, total=total)
+            return Status(WAITING)  # PENDING, RECEIVED, STARTED, RETRY
         outcome = result.result if isinstance(result.result, dict) else {}
         if outcome.get("status") == REFUSED:
             return Status(REFUSED)
         key = str(outcome.get("key", ""))
-    if key and is_fresh(storage_name(association_id, meeting_id, key)):
-        return Status(READY, key=key)
+    built = built_at(storage_name(association_id, meeting_id, key)) if key else None
+    if built is not None and timezone.now() - built < PACKAGE_KEEP:
+        return Status(READY, key=key, built=built)
     return Status(NONE)
 
 
@@ -293,8 +307,7 @@ def request_package(*, reader, meeting, language: str) -> Status:
     current = status(association_id=association_id, meeting_id=meeting_id, user_id=user_id)
     if current.in_flight:
         return current
-    items, may_see = contents(reader, meeting)
-    key = package_key(meeting=meeting, items=items, may_see_document=may_see, language=language)
+    key = current_key(reader=reader, meeting=meeting, language=language)
     ids = {"association_id": association_id, "meeting_id": meeting_id, "user_id": user_id}
     if is_fresh(storage_name(association_id, meeting_id, key)):
         remember(**ids, key=key)

@@ -290,7 +290,11 @@ class PackageView(_PackageMixin, TemplateView):
                 "meetings/_package_status.html",
                 {"meeting": self.meeting, "association": self.association, "status": status},
             )
-        return self.render_to_response(self.get_context_data(status=status))
+        # A package the member built earlier may predate changes to the agenda: say so.
+        outdated = status.state == package.READY and status.key != package.current_key(
+            reader=request, meeting=self.meeting, language=translation.get_language()
+        )
+        return self.render_to_response(self.get_context_data(status=status, outdated=outdated))
 
     def post(self, request, *args, **kwargs):
         package.request_package(

@@ -374,3 +374,39 @@ def test_a_built_package_is_reused_without_a_new_task(client, people, meeting):
     }
     assert default_storage.get_modified_time(name) == built
     assert "Möteshandlingarna är klara." in client.get(url(meeting)).content.decode()
+
+
+def test_the_page_says_when_a_finished_package_is_out_of_date(client, association, people, meeting):
+    member = people["member"]
+    build_here(meeting, member)
+    client.force_login(member)
+    page = client.get(url(meeting)).content.decode()
+    assert "Möteshandlingarna är klara." in page and "Byggdes " in page
+    assert "har ändrats sedan" not in page
+    link = the_pdf_document(meeting)
+    with tenant_scope(association):
+        new = upload("underlag-2.pdf", text_pdf(association, "Hyran sänks"))
+        add_version(document=link.document, actor=None, upload=new)
+    page = client.get(url(meeting)).content.decode()
+    assert "Dagordningen eller dess handlingar har ändrats sedan" in page
+    assert "Bygg dem igen med ändringarna" in page
+    # The old package can still be downloaded until the new one is asked for.
+    assert client.get(url(meeting, "package_download")).status_code == 200
+
+
+def test_a_request_lost_on_the_way_can_be_tried_again(client, people, meeting):
+    """A task that never ran (the broker lost it) is not waited for longer than the limit."""
+    from django.core.cache import cache
+
+    member = people["member"]
+    client.force_login(member)
+    ids = {"association_id": meeting.association_id, "meeting_id": meeting.pk,
+           "user_id": member.pk}  # fmt: skip
+    package.remember(**ids, task="lost-" + os.urandom(8).hex())
+    assert package.status(**ids).state == package.WAITING
+    noted_now = package.note(**ids)
+    late = noted_now["asked"] - package.PACKAGE_WAIT_LIMIT.total_seconds() - 1
+    cache.set(package._note_key(*ids.values()), {**noted_now, "asked": late})
+    assert package.status(**ids).state == package.FAILED
+    page = client.get(url(meeting)).content.decode()
+    assert "Möteshandlingarna kunde inte byggas." in page and "Försök igen" in page
