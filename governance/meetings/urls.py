@@ -61,4 +61,9 @@ urlpatterns = [
     ),
     path("<int:pk>/punkter/<int:item>/anteckning/", views.NoteView.as_view(), name="note"),
     path("<int:pk>/punkter/<int:item>/jav/", views.ConflictView.as_view(), name="conflict"),
+    path(
+        "<int:pk>/punkter/<int:item>/jav/ta-tillbaka/",
+        views.ConflictWithdrawView.as_view(),
+        name="conflict_withdraw",
+    ),
 ]

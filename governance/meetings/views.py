@@ -247,15 +247,19 @@ class AgendaView(_MembersMixin, TemplateView):
         context.update(_agenda_context(self.request, self.meeting, True))
         notes = queries.notes_of(self.meeting, self.request.user)
         conflicts = queries.conflicts(self.meeting)
+        seat = services.person_of(self.meeting, self.request.user)
         for item in context["items"]:
             item.my_note = notes.get(item.pk)
             item.note_form = NoteForm(
                 initial={"text": item.my_note.text if item.my_note else ""}, prefix=f"item{item.pk}"
             )
             item.declared = conflicts.get(item.pk, [])
+            item.my_conflict = seat is not None and any(
+                c.person_id == seat[0].pk for c in item.declared
+            )
         context.update(
             absences=queries.absences(self.meeting),
-            seat=services.person_of(self.meeting, self.request.user),
+            seat=seat,
             may_edit=may_edit(self.request),
             conflict_form=ConflictForm(),
         )
@@ -379,6 +383,22 @@ class ConflictView(_MembersMixin, View):
                 messages.success(request, _("Your conflict of interest is recorded."))
             except ValidationError as error:
                 messages.error(request, _message_of(error))
+        return redirect(self.meeting_url("agenda") + f"#item-{agenda_item.pk}")
+
+
+class ConflictWithdrawView(_MembersMixin, View):
+    """The member takes back their own declared conflict of interest (before the record)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, item, **kwargs):
+        agenda_item = get_object_or_404(queries.item(self.meeting, item))
+        try:
+            services.withdraw_conflict(item=agenda_item, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(request, _("Your conflict of interest is withdrawn."))
         return redirect(self.meeting_url("agenda") + f"#item-{agenda_item.pk}")
 
 

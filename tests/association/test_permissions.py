@@ -98,6 +98,7 @@ EXPECTED = {
     "meetings:absence": Access.BODY_MEMBER,
     "meetings:note": Access.BODY_MEMBER,
     "meetings:conflict": Access.BODY_MEMBER,
+    "meetings:conflict_withdraw": Access.BODY_MEMBER,
     "meetings:planning": Access.STAFF,
     "meetings:create": Access.EDITOR,
     "meetings:settings": Access.EDITOR,
