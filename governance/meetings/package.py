@@ -17,9 +17,11 @@ finished file from there. The pieces:
   (``remember``: a note per association, meeting and user in the cache) and who may still
   see the meeting. Files older than ``PACKAGE_KEEP`` are removed by the periodic
   ``tasks.remove_old_packages`` (``CELERY_BEAT_SCHEDULE``).
-- The task's progress and outcome come from the Celery result backend (``status``).
+- The task reports its progress (``PROGRESS {"done": n, "total": m}``: the cover, then each
+  document merged) to the Celery result backend, which holds only that and the key; the
+  package page reads it back (``status``).
 
-A bound stays: at most ``PACKAGE_MAX_BYTES`` of PDF documents are merged (a setting,
+A bound stays: at most ``package_max_bytes()`` of PDF documents are merged (a setting,
 ``SAMVERKA_PACKAGE_MAX_BYTES``, default 150 MB); documents beyond it are listed like the
 other files, so no build reads more than that.
 """
