@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
         "options": {"expires": 60 * 60 * 20},
     },
+    "remove-old-meeting-packages": {
+        "task": "governance.meetings.tasks.remove_old_packages",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 50},
+    },
 }
 
 # --- logging -------------------------------------------------------------------------------

@@ -12,6 +12,16 @@ from association.permissions import may_edit, may_view_internal
 from governance.permissions import seated_bodies
 
 
+class Reader:
+    """What the predicates below read of a request: the user and the association. A task
+    that decides for a person outside any request (the meeting package) asks the same
+    predicates with one of these, so the answer cannot drift from the pages'."""
+
+    def __init__(self, *, user, association):
+        self.user = user
+        self.association = association
+
+
 def sees_everything(request, meeting) -> bool:
     return may_view_internal(request) or meeting.body_id in seated_bodies(request)
 

@@ -21,10 +21,12 @@ from governance.meetings.models import (
     BodyMeetingSettings,
     CalendarToken,
     ConflictOfInterest,
+    Decision,
     ItemDocument,
     ItemNote,
     Meeting,
     MeetingStatus,
+    Minutes,
 )
 from governance.models import Assignment, Body, Person, Role
 
@@ -37,6 +39,11 @@ NOT_SEATED = _("You have no assignment in this body on the day of the meeting.")
 ALREADY_ABSENT = _("Your absence is already reported.")
 WRONG_CONTINUES = _("An item can continue only an item of another body's meeting.")
 ROOM_NEEDS_LOGIN = _("A room can be booked only by a logged-in person.")
+CONFLICT_RECORDED = _(
+    "The meeting's record has been started, so the conflict of interest can no longer be "
+    "withdrawn here. Ask the secretary to correct it."
+)
+NO_CONFLICT = _("You have declared no conflict of interest on this item.")
 NUMBERED_STAYS = _("An item with a § number stays on the agenda.")
 # Fields whose change matters to the attendees' calendars (SEQUENCE is raised).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_url")
@@ -613,6 +620,37 @@ def declare_conflict(*, item: AgendaItem, user: User, reason: str = "") -> Confl
         obj=conflict,
         changes={"item": (None, str(item)), "reason": (None, conflict.reason)},
     )
+    return conflict
+
+
+@transaction.atomic
+def withdraw_conflict(*, item: AgendaItem, user: User) -> ConflictOfInterest:
+    """Take back the user's own declared conflict of interest on ``item``, while the
+    meeting has no record yet: once minutes are drafted or a decision is written on the
+    item, the declaration is part of the record and stays (the secretary corrects it)."""
+    found = person_of(item.meeting, user)
+    if found is None:
+        raise ValidationError(NOT_SEATED, code="not_seated")
+    # The meeting's row serialises this with whatever starts the record for it.
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()
+    if (
+        Minutes.objects.filter(meeting=item.meeting_id).exists()
+        or Decision.objects.filter(item=item).exists()
+    ):
+        raise ValidationError(CONFLICT_RECORDED, code="recorded")
+    conflict = (
+        ConflictOfInterest.objects.select_for_update().filter(item=item, person=found[0]).first()
+    )
+    if conflict is None:
+        raise ValidationError(NO_CONFLICT, code="no_conflict")
+    record_history(
+        association=item.association,
+        actor=user,
+        action="deleted",
+        obj=conflict,
+        changes={"item": (str(item), None), "reason": (conflict.reason, None)},
+    )
+    conflict.delete()
     return conflict
 
 

@@ -40,3 +40,60 @@ def announce(association_id: int, meeting_id: int, occasion: str, delivery: str 
                 sent += 1
             cache.set(key, 1, timeout=int(DELIVERY_MEMORY.total_seconds()))
     return sent
+
+
+@shared_task(bind=True, acks_late=True)
+def build_meeting_package(
+    self, association_id: int, meeting_id: int, user_id: int, language: str
+) -> dict:
+    """Build the meeting package as the user may see it now and store it (see
+    ``package.py``). The user may have lost the right since asking: then nothing is built
+    and the result says ``refused``. Progress goes to the result backend as
+    ``PROGRESS {"done": n, "total": m}``; the PDF itself goes to the storage, never to the
+    result backend. Safe to run twice (``acks_late``): a fresh file of the same key is
+    reused, not built again."""
+    from django.utils import translation
+
+    from association.models import Association, User
+    from association.tenancy import tenant_scope
+    from governance.meetings import package, queries
+    from governance.meetings.permissions import Reader, sees_everything
+
+    refused = {"status": package.REFUSED}
+    association = Association.objects.filter(pk=association_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if association is None or user is None:
+        return refused
+    with tenant_scope(association), translation.override(language):
+        meeting = queries.meeting(association, meeting_id).first()
+        reader = Reader(user=user, association=association)
+        # The same rule as the package pages (members and substitutes of the body, staff).
+        if meeting is None or not sees_everything(reader, meeting):
+            return refused
+        items, may_see = package.contents(reader, meeting)
+        key = package.package_key(
+            meeting=meeting, items=items, may_see_document=may_see, language=language
+        )
+        name = package.storage_name(association_id, meeting_id, key)
+        if not package.is_fresh(name):
+
+            def report(done: int, total: int) -> None:
+                self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+            pdf = package.build_package(
+                meeting=meeting,
+                items=items,
+                may_see_document=may_see,
+                language=language,
+                progress=report,
+            )
+            package.store(name, pdf)
+    return {"status": package.READY, "key": key}
+
+
+@shared_task
+def remove_old_packages() -> int:
+    """Periodic: delete meeting packages older than ``package.PACKAGE_KEEP``."""
+    from governance.meetings import package
+
+    return package.remove_old_packages()

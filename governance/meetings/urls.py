@@ -37,7 +37,12 @@ urlpatterns = [
         name="document_delete",
     ),
     path("<int:pk>/dagordning/", views.AgendaView.as_view(), name="agenda"),
-    path("<int:pk>/paket.pdf", views.PackageView.as_view(), name="package"),
+    path("<int:pk>/paket/", views.PackageView.as_view(), name="package"),
+    path(
+        "<int:pk>/paket/moteshandlingar.pdf",
+        views.PackageDownloadView.as_view(),
+        name="package_download",
+    ),
     path("<int:pk>/franvaro/", views.AbsenceView.as_view(), name="absence"),
     path("<int:pk>/andra/", views.MeetingUpdateView.as_view(), name="update"),
     path("<int:pk>/stall-in/", views.MeetingCancelView.as_view(), name="cancel"),
@@ -56,4 +61,9 @@ urlpatterns = [
     ),
     path("<int:pk>/punkter/<int:item>/anteckning/", views.NoteView.as_view(), name="note"),
     path("<int:pk>/punkter/<int:item>/jav/", views.ConflictView.as_view(), name="conflict"),
+    path(
+        "<int:pk>/punkter/<int:item>/jav/ta-tillbaka/",
+        views.ConflictWithdrawView.as_view(),
+        name="conflict_withdraw",
+    ),
 ]

@@ -6,10 +6,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -246,35 +247,87 @@ class AgendaView(_MembersMixin, TemplateView):
         context.update(_agenda_context(self.request, self.meeting, True))
         notes = queries.notes_of(self.meeting, self.request.user)
         conflicts = queries.conflicts(self.meeting)
+        seat = services.person_of(self.meeting, self.request.user)
         for item in context["items"]:
             item.my_note = notes.get(item.pk)
             item.note_form = NoteForm(
                 initial={"text": item.my_note.text if item.my_note else ""}, prefix=f"item{item.pk}"
             )
             item.declared = conflicts.get(item.pk, [])
+            item.my_conflict = seat is not None and any(
+                c.person_id == seat[0].pk for c in item.declared
+            )
         context.update(
             absences=queries.absences(self.meeting),
-            seat=services.person_of(self.meeting, self.request.user),
+            seat=seat,
             may_edit=may_edit(self.request),
             conflict_form=ConflictForm(),
         )
         return context
 
 
-class PackageView(_MembersMixin, View):
-    def get(self, request, *args, **kwargs):
-        context = _agenda_context(request, self.meeting, True)
-        pdf = package.build_package(
-            meeting=self.meeting,
-            items=context["items"],
-            may_see_document=lambda link: may_see_document(request, link, True),
+class _PackageMixin(_MembersMixin):
+    def package_status(self) -> package.Status:
+        """The state of this user's own latest request: no other user's is ever read."""
+        return package.status(
+            association_id=self.association.pk,
+            meeting_id=self.meeting.pk,
+            user_id=self.request.user.pk,
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
+
+
+class PackageView(_PackageMixin, TemplateView):
+    """The meeting package: GET shows where the member's latest request stands (polled by
+    htmx every second; without JavaScript the page reloads itself); POST asks for it (a
+    fresh identical package is reused, else the worker builds it) and comes back here."""
+
+    template_name = "meetings/package.html"
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        status = self.package_status()
+        if request.htmx:
+            if request.GET.get("seen") == status.token:
+                return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
+            return render(
+                request,
+                "meetings/_package_status.html",
+                {"meeting": self.meeting, "association": self.association, "status": status},
+            )
+        # A package the member built earlier may predate changes to the agenda: say so.
+        outdated = status.state == package.READY and status.key != package.current_key(
+            reader=request, meeting=self.meeting, language=translation.get_language()
+        )
+        return self.render_to_response(self.get_context_data(status=status, outdated=outdated))
+
+    def post(self, request, *args, **kwargs):
+        package.request_package(
+            reader=request, meeting=self.meeting, language=translation.get_language()
+        )
+        return redirect(self.meeting_url("package"))
+
+
+class PackageDownloadView(_PackageMixin, View):
+    """The finished package, to the member whose request built (or found) it, while they
+    may still see the meeting. Anything else, another user's package included, is a 404:
+    the address names no package, only the asker's own note leads to one."""
+
+    def get(self, request, *args, **kwargs):
+        status = self.package_status()
+        if status.state != package.READY:
+            raise Http404
+        name = package.storage_name(self.association.pk, self.meeting.pk, status.key)
+        try:
+            handle = default_storage.open(name, "rb")
+        except OSError as error:  # removed by the cleanup between the two lines
+            raise Http404 from error
+        response = FileResponse(handle, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(
             f"moteshandlingar-{self.meeting.body.slug}-"
             f"{timezone.localtime(self.meeting.starts_at):%Y-%m-%d}.pdf"
         )
         response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
@@ -330,6 +383,22 @@ class ConflictView(_MembersMixin, View):
                 messages.success(request, _("Your conflict of interest is recorded."))
             except ValidationError as error:
                 messages.error(request, _message_of(error))
+        return redirect(self.meeting_url("agenda") + f"#item-{agenda_item.pk}")
+
+
+class ConflictWithdrawView(_MembersMixin, View):
+    """The member takes back their own declared conflict of interest (before the record)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, item, **kwargs):
+        agenda_item = get_object_or_404(queries.item(self.meeting, item))
+        try:
+            services.withdraw_conflict(item=agenda_item, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(request, _("Your conflict of interest is withdrawn."))
         return redirect(self.meeting_url("agenda") + f"#item-{agenda_item.pk}")
 
 

@@ -94,9 +94,11 @@ EXPECTED = {
     "meetings:document_version": Access.PUBLIC,
     "meetings:agenda": Access.BODY_MEMBER,
     "meetings:package": Access.BODY_MEMBER,
+    "meetings:package_download": Access.BODY_MEMBER,
     "meetings:absence": Access.BODY_MEMBER,
     "meetings:note": Access.BODY_MEMBER,
     "meetings:conflict": Access.BODY_MEMBER,
+    "meetings:conflict_withdraw": Access.BODY_MEMBER,
     "meetings:planning": Access.STAFF,
     "meetings:create": Access.EDITOR,
     "meetings:settings": Access.EDITOR,
@@ -180,8 +182,9 @@ def _home_booking(home):
     return booking
 
 
-def values_for(page, home) -> dict:
-    """URL parameters naming the home association's own objects."""
+def values_for(page, home, user=None) -> dict:
+    """URL parameters naming the home association's own objects (and, for a page that shows
+    the visitor's own things, such as the finished meeting package, those of ``user``)."""
     from association.models import RoleAssignment
     from governance.models import Assignment, Body, HostRotation, Person, Seat
     from members.models import AdoptedFeeSchedule, FeeRule, FigureCorrection, Membership
@@ -197,6 +200,8 @@ def values_for(page, home) -> dict:
             planned = page.name in {"meetings:notice", "meetings:item_update"}
             meeting, item, document = _home_meeting(home, noticed=not planned)
             values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
+            if page.name == "meetings:package_download" and user is not None:
+                _package_for(meeting, user)
         if page.name == "noticeboard:notice":
             values["pk"] = _home_posting(home).pk
         if page.name == "noticeboard:post":
@@ -355,6 +360,20 @@ def _home_minutes_to_post(home):
     return minutes
 
 
+def _package_for(meeting, user) -> None:
+    """The user's own finished meeting package, built in this process (no worker) and
+    noted as their request, as the package page's request would."""
+    from governance.meetings import package
+    from governance.meetings.tasks import build_meeting_package
+
+    outcome = build_meeting_package.apply(
+        args=[meeting.association_id, meeting.pk, user.pk, "sv"]
+    ).get()
+    if outcome["status"] == package.READY:
+        package.remember(association_id=meeting.association_id, meeting_id=meeting.pk,
+                         user_id=user.pk, key=outcome["key"])  # fmt: skip
+
+
 def _body_with_a_chair_to_confirm(home):
     """A presidium hosted by a member municipality with two of its people sitting all of next
     year, so next year's chairs can be proposed and confirmed (Norrbotten's sources name no
@@ -409,7 +428,7 @@ def test_page_matrix(client, world, visitor):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     for page in project_pages():
         access = EXPECTED[page.name]
-        url = page.url(**values_for(page, home)) if page.params else page.url()
+        url = page.url(**values_for(page, home, user)) if page.params else page.url()
         response = client.post(url) if page.post_only else client.get(url)
         if visitor in ALLOWED[access]:
             assert response.status_code in (200, 302), f"{visitor} {url} {response.status_code}"

@@ -1,10 +1,12 @@
 """Meetings in Chromium: a member logs in, opens "my meetings", the agenda, downloads a
-document and the package and writes a note; staff reorder items with the keyboard alone;
+document and the package (built by the worker, followed on the package page) and writes a
+note; staff reorder items with the keyboard alone;
 axe-core (WCAG 2.1 A/AA) on the public meeting page and the member's agenda at desktop and
 phone width."""
 
 import datetime
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +15,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.conftest import log_in_with_totp, submit_password
 from tests.browser.test_accessibility import check_pages
-from tests.meetings.conftest import upload
+from tests.meetings.conftest import pdf_text, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +59,7 @@ def meeting(site):
     return meeting, member
 
 
-def test_member_reads_the_agenda_and_writes_a_note(site, meeting, page):
+def test_member_reads_the_agenda_and_writes_a_note(site, meeting, celery_worker, page):
     meeting, member = meeting
     page.goto("/accounts/login/")
     submit_password(page, member.email, factories.PASSWORD)
@@ -70,9 +72,19 @@ def test_member_reads_the_agenda_and_writes_a_note(site, meeting, page):
     with page.expect_download() as document:
         main.get_by_role("link", name="Budgetförslag").click()
     assert document.value.suggested_filename == "budget.pdf"
+    # The package: asked for on the agenda, built by the worker while the package page shows
+    # its progress (htmx polls it), then downloaded from there.
+    main.get_by_role("button", name="Ladda ned möteshandlingarna (PDF)").click()
+    expect(page).to_have_url(re.compile(r"/moten/\d+/paket/$"))
+    expect(main.locator("#package-status")).to_have_attribute("aria-live", "polite")
+    ready = main.get_by_role("link", name="Ladda ned möteshandlingarna (PDF)")
+    expect(ready).to_be_visible(timeout=60_000)  # a bound on the wait for the worker
+    expect(main.get_by_text("Möteshandlingarna är klara.")).to_be_visible()
     with page.expect_download() as package:
-        main.get_by_role("link", name="Ladda ned möteshandlingarna (PDF)").click()
+        ready.click()
     assert package.value.suggested_filename.endswith(".pdf")
+    assert "Budget 2027" in pdf_text(Path(package.value.path()).read_bytes())
+    main.get_by_role("link", name="Tillbaka till dagordningen").click()
     main.get_by_label(re.compile("Min privata anteckning Budget 2027")).fill("Fråga om lokaler")
     main.get_by_role("button", name="Spara anteckningen Budget 2027").click()
     expect(page.get_by_text("Din anteckning är sparad")).to_be_visible()
@@ -125,8 +137,53 @@ def test_meeting_pages_have_no_wcag_violations(site, meeting, page, check_access
     problems += check_pages(
         page,
         check_accessibility,
-        [f"/{slug}/moten/{meeting.pk}/dagordning/", "/mina-moten/"],
+        [
+            f"/{slug}/moten/{meeting.pk}/dagordning/",
+            f"/{slug}/moten/{meeting.pk}/paket/",
+            "/mina-moten/",
+        ],
         width,
     )
     assert not problems, "\n\n".join(problems)
+    assert not page.console_errors, page.console_errors
+
+
+def test_the_package_page_follows_the_build_without_reloading(site, meeting, page):
+    """htmx polls the package page and swaps in each new state (waiting, progress, ready)
+    inside the live region; the page itself is never reloaded. The states are written to
+    the real result backend and cache here (neither is the database, so the browser may
+    run meanwhile), standing in for the worker at chosen moments."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from config.celery import app
+    from governance.meetings import package
+
+    meeting, member = meeting
+    task = f"browser-{uuid.uuid4().hex}"
+    ids = {"association_id": meeting.association_id, "meeting_id": meeting.pk,
+           "user_id": member.pk}  # fmt: skip
+    package.remember(**ids, task=task)
+    key = uuid.uuid4().hex
+    name = package.storage_name(meeting.association_id, meeting.pk, key)
+    page.goto("/accounts/login/")
+    submit_password(page, member.email, factories.PASSWORD)
+    expect(page.locator("header").get_by_role("button", name="Logga ut")).to_be_visible()
+    page.goto(f"/{site.first.slug}/moten/{meeting.pk}/paket/")
+    state = page.locator("#package-status #package-state")
+    expect(state).to_have_attribute("data-state", "waiting")
+    page.evaluate("window.samePage = true")
+    app.backend.store_result(task, {"done": 1, "total": 3}, "PROGRESS")
+    expect(page.locator("#package-progress")).to_have_attribute("value", "1")
+    expect(page.get_by_text("Handlingarna läggs till: 0 av 2.")).to_be_visible()
+    default_storage.save(name, ContentFile(b"%PDF-1.7\n"))
+    try:
+        app.backend.store_result(task, {"status": "ready", "key": key}, "SUCCESS")
+        expect(state).to_have_attribute("data-state", "ready")
+        expect(page.get_by_role("link", name="Ladda ned möteshandlingarna (PDF)")).to_be_visible()
+        assert page.evaluate("window.samePage === true")
+    finally:
+        default_storage.delete(name)
     assert not page.console_errors, page.console_errors

@@ -18,6 +18,12 @@ def pdf_bytes(text: str = "Handling") -> bytes:
     return out.getvalue()
 
 
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
 def upload(name: str = "handling.pdf", content: bytes | None = None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -2,6 +2,7 @@
 another association, staff; private notes even against staff and platform admins."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,11 +10,11 @@ from icalendar import Calendar
 
 from association.models import Document
 from association.tenancy import scopes_disabled
-from governance.meetings import services
+from governance.meetings import package, services
 from governance.meetings.models import ItemNote
-from governance.meetings.tasks import announce
+from governance.meetings.tasks import announce, build_meeting_package
 from tests import factories
-from tests.meetings.conftest import pdf_bytes, upload
+from tests.meetings.conftest import pdf_bytes, pdf_text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,8 @@ def test_public_sees_nothing_before_notice_then_public_part(client, meeting):
     assert see(client, meeting) == (200, {"Verksamhetsplan och budget"}, {"Verksamhetsplan"})
     assert client.get(url(meeting, "agenda")).status_code == 302  # to log in
     assert client.get(url(meeting, "package")).status_code == 302
+    assert client.post(url(meeting, "package")).status_code == 302
+    assert client.get(url(meeting, "package_download")).status_code == 302
 
 
 EVERYTHING = (
@@ -91,7 +94,8 @@ def test_members_and_substitutes_see_everything_before_notice(client, meeting, p
     assert see(client, meeting) == EVERYTHING
     assert client.get(url(meeting, "agenda")).status_code == 200
     response = client.get(url(meeting, "package"))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert "Bygg möteshandlingarna (PDF)" in response.content.decode()
 
 
 def test_staff_see_everything(client, association, meeting):
@@ -137,9 +141,12 @@ def test_a_note_is_read_by_its_author_alone(client, association, meeting, people
         for page in ("agenda", "detail", "items"):
             response = client.get(url(meeting, page))
             assert "lokalkostnaderna" not in response.content.decode(), (reader, page)
-        assert "lokalkostnaderna" not in client.get(url(meeting, "package")).content.decode(
-            "latin-1"
-        )
+        outcome = build_meeting_package.apply(
+            args=[association.pk, meeting.pk, reader.pk, "sv"]
+        ).get()
+        name = package.storage_name(association.pk, meeting.pk, outcome["key"])
+        with default_storage.open(name) as stored:
+            assert "lokalkostnaderna" not in pdf_text(stored.read())
     with scopes_disabled():
         assert ItemNote.objects.get().author == people["member"]
 
