@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:association>/organ/", include("governance.urls")),
     path("<slug:association>/lokaler/", include("governance.rooms.urls")),
     path("<slug:association>/moten/", include("governance.meetings.urls")),
+    path("<slug:association>/beslut/", include("governance.decisions.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

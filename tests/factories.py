@@ -162,3 +162,22 @@ def make_item(meeting, title: str = "Verksamhetsplan och budget", **fields):
 
     with scopes_disabled():
         return services.add_item(meeting=meeting, actor=None, title=title, **fields)
+
+
+def make_decision(item, text: str = "Styrelsen beslutar enligt förslaget.", **fields):
+    """A decision on ``item`` straight through the ORM (the meetings app records decisions);
+    ``is_locked=True`` stands for adjusted minutes."""
+    from governance.decisions.services import new_decision
+
+    with scopes_disabled():
+        return new_decision(association=item.association, item=item, text=text, **fields)
+
+
+def make_membership(association, code: str, joined_on=date(1993, 1, 1), left_on=None):
+    from members.models import Membership, Municipality
+
+    with scopes_disabled():
+        return Membership.objects.create(
+            association=association, municipality=Municipality.objects.get(code=code),
+            joined_on=joined_on, left_on=left_on,
+        )  # fmt: skip
