@@ -181,7 +181,7 @@ def test_a_plain_decision_has_no_recommendation_page(client, association, past_m
 
 
 def _count(client, url) -> int:
-    client.get(url)  # warm the person's cached facts
+    client.get(url)  # warm the person's cached facts (a logged-in visitor: no page cache)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
