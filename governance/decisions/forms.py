@@ -126,3 +126,5 @@ class ProposalForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))])
+    # Staff recording a member's written answer name the member.
+    person = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

@@ -8,7 +8,8 @@
 - Recording the member municipalities' answers: staff editors.
 - Per capsulam: the chair of the body today circulates a proposal, or a staff editor does
   it on the chair's behalf (read-only staff may not). The body's members of the day it was
-  circulated answer; the body's members and staff see it. Staff editors attach a passed
+  circulated answer (a staff editor may record an answer a member gave in writing); the
+  body's members and staff see it. Staff editors attach a passed
   proposal to a meeting and set the body's rule.
 """
 

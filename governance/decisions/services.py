@@ -282,17 +282,24 @@ def circulate(
 
 @transaction.atomic
 def answer(
-    *, proposal: Proposal, user: User, yes: bool, now: datetime.datetime | None = None
+    *,
+    proposal: Proposal,
+    user: User,
+    yes: bool,
+    person_id: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Answer:
-    """The member's yes or no; changeable until the closing time, refused after it."""
+    """The member's yes or no; changeable until the closing time, refused after it.
+
+    With ``person_id`` a staff editor records the answer a member gave in writing (the
+    view checks the right); ``answered_by`` says who entered it."""
     now = now or timezone.now()
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.is_closed(now):
         raise ValidationError(CLOSED, code="closed")
+    whose = {"person_id": person_id} if person_id is not None else {"person__user": user}
     row = (
-        Answer.objects.select_for_update(of=("self",))
-        .filter(proposal=locked, person__user=user)
-        .first()
+        Answer.objects.select_for_update(of=("self",)).filter(proposal=locked, **whose).first()
         if user.is_authenticated
         else None
     )

@@ -406,14 +406,25 @@ class AnswerView(_ProposalMixin, View):
         if not form.is_valid():
             messages.error(request, _("Answer yes or no."))
             return redirect(self.proposal_url())
+        person = form.cleaned_data["person"]
+        if person is not None and not may_edit(request):
+            messages.error(request, _("Only staff record an answer for a member."))
+            return redirect(self.proposal_url())
         try:
             services.answer(
-                proposal=self.proposal, user=request.user, yes=form.cleaned_data["answer"] == "yes"
+                proposal=self.proposal,
+                user=request.user,
+                yes=form.cleaned_data["answer"] == "yes",
+                person_id=person,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Your answer is saved; you may change it until closing."))
+            if person is None:
+                message = _("Your answer is saved; you may change it until closing.")
+            else:
+                message = _("The member's answer is recorded.")
+            messages.success(request, message)
         return redirect(self.proposal_url())
 
 

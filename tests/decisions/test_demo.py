@@ -19,11 +19,17 @@ def test_demo_recommendation_and_per_capsulam_decision(client):
         passed = Proposal.objects.get(association__slug="norrbotten", status=ProposalStatus.PASSED)
         assert passed.item is not None and "per capsulam" in passed.item.decision.text
         assert Proposal.objects.filter(status=ProposalStatus.OPEN).count() == 1
-        counts = (Decision.objects.count(), MemberResponse.objects.count(), Proposal.objects.count())
+        counts = (
+            Decision.objects.count(),
+            MemberResponse.objects.count(),
+            Proposal.objects.count(),
+        )
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with scopes_disabled():
         assert counts == (
-            Decision.objects.count(), MemberResponse.objects.count(), Proposal.objects.count()
+            Decision.objects.count(),
+            MemberResponse.objects.count(),
+            Proposal.objects.count(),
         )
     # The recommendation is public (adjusted at once): anyone sees its status.
     page = client.get(f"/norrbotten/beslut/{recommendation.pk}/rekommendation/")

@@ -243,3 +243,23 @@ def test_the_page_closes_a_due_proposal_and_the_task_does_too(client, body, asso
     with scopes_disabled():
         second.refresh_from_db()
         assert second.status == ProposalStatus.FAILED
+
+
+def test_staff_record_a_written_answer_for_a_member(client, body, association):
+    proposal = circulate(body)
+    url = f"/{association.slug}/beslut/per-capsulam/{proposal.pk}/svar/"
+    with scopes_disabled():
+        row = Answer.objects.filter(proposal=proposal).first()
+    client.force_login(factories.make_staff(association, "viewer"))
+    client.post(url, {"answer": "yes", "person": row.person_id})
+    client.force_login(body.people["members"][0])
+    client.post(url, {"answer": "yes", "person": row.person_id})  # a member: not for others
+    with scopes_disabled():
+        row.refresh_from_db()
+        assert row.answer is None  # neither read-only staff nor a member answer for others
+    editor = factories.make_staff(association, "editor")
+    client.force_login(editor)
+    assert client.post(url, {"answer": "no", "person": row.person_id}).status_code == 302
+    with scopes_disabled():
+        row.refresh_from_db()
+        assert (row.answer, row.answered_by) == (False, editor)
