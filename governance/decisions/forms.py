@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.calendar import STOCKHOLM
 from association.fields import PlausibleDateField
-from association.forms import VersionedFormMixin
+from association.forms import VERSION_DAMAGED, VersionedFormMixin
 from governance.decisions.models import Outcome, PerCapsulamSettings
 from governance.decisions.services import check_response
 
@@ -51,6 +51,12 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, day: datetime.date | None = None, **kwargs):
         self.day = day
         super().__init__(*args, **kwargs)
+
+    def add_error(self, field, error):
+        # The hidden fields' own errors would be invisible: say the form is out of date.
+        if field in ("municipality", "version"):
+            field, error = None, forms.ValidationError(VERSION_DAMAGED, code="version")
+        super().add_error(field, error)
 
     def clean(self):
         data = super().clean()

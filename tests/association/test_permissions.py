@@ -215,6 +215,8 @@ def values_for(page, home) -> dict:
             values["pk"] = _home_recommendation(home).pk
         if page.name.startswith("decisions:proposal") and "pk" in page.params:
             values["pk"] = _home_proposal(home).pk
+        if page.name == "decisions:proposals":
+            _awaiting_proposal(home)  # its "put on the next meeting" button
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -345,24 +347,53 @@ def _home_recommendation(home):
 
 
 def _home_proposal(home):
-    """A per capsulam proposal of the home association's board (the demo's, or one made)."""
+    """A per capsulam proposal of the home association open for answers (the demo's, or one
+    made)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from governance.decisions.models import Proposal
-    from governance.decisions.services import circulate
+
+    soon = timezone.now() + timedelta(hours=1)
+    found = Proposal.objects.filter(association=home, status="open", closes_at__gt=soon)
+    return found.order_by("pk").first() or _new_proposal(home, "Provförslag")
+
+
+def _new_proposal(home, title: str):
+    """A proposal circulated to the board (given a member of today if it has none)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.decisions.services import circulate, voting_members
     from governance.models import Body, Term
 
-    found = Proposal.objects.filter(association=home).order_by("pk").first()
-    if found is None:
-        board = Body.objects.get(association=home, slug="styrelse")
-        today = timezone.localdate()
+    board = Body.objects.get(association=home, slug="styrelse")
+    today = timezone.localdate()
+    if not voting_members(board, today):
         term = Term.objects.get(association=home, starts_on__lte=today, ends_on__gte=today)
         factories.assign(board, factories.make_person(home), term=term, starts_on=today,
                          ends_on=term.ends_on)  # fmt: skip
-        found = circulate(body=board, actor=None, title="Provförslag", text="Beslut.",
-                          closes_at=timezone.now() + timedelta(days=3))  # fmt: skip
+    return circulate(body=board, actor=None, title=title, text="Beslut.",
+                     closes_at=timezone.now() + timedelta(days=3))  # fmt: skip
+
+
+def _awaiting_proposal(home):
+    """A passed proposal of the home association waiting for a meeting."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.decisions.models import Proposal
+
+    found = Proposal.objects.filter(association=home, status="passed", item__isnull=True).first()
+    if found is None:
+        found = _new_proposal(home, "Väntande förslag")
+        now = timezone.now()
+        Proposal.objects.filter(pk=found.pk).update(
+            status="passed", closes_at=now - timedelta(days=1), closed_at=now
+        )
     return found
 
 

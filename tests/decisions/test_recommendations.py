@@ -208,3 +208,15 @@ def test_pages_make_as_many_queries_for_80_members_as_for_5(client, association,
             )  # fmt: skip
     many = [_count(client, url) for url in urls]
     assert few == many
+
+
+def test_a_damaged_form_is_refused_with_a_message(client, association, members, recommendation):
+    client.force_login(factories.make_staff(association, "editor"))
+    data = form_data(client, recommendation)
+    row = row_prefix(data, members[0].municipality.code)
+    data.update({f"{row}-outcome": "not_to_be_decided", f"{row}-version": "x"})
+    response = client.post(status_url(recommendation, "svar/"), data)
+    assert response.status_code == 200
+    assert "Formuläret var inaktuellt eller skadat" in response.content.decode()
+    with scopes_disabled():
+        assert not MemberResponse.objects.exists()
