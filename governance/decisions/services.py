@@ -94,6 +94,9 @@ def record_responses(
     locked = locked.get(pk=decision.pk)
     if not locked.is_recommendation:
         raise ValidationError(NOT_A_RECOMMENDATION, code="not_recommendation")
+    ids = [row["municipality_id"] for row in rows]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(NOT_A_MEMBER_MUNICIPALITY, code="twice")
     day = queries.meeting_day(locked)
     members = {m.pk: m for m in queries.members_on(locked.association_id, day)}
     existing = {r.municipality_id: r for r in MemberResponse.objects.filter(decision=locked)}

@@ -220,3 +220,18 @@ def test_a_damaged_form_is_refused_with_a_message(client, association, members, 
     assert "Formuläret var inaktuellt eller skadat" in response.content.decode()
     with scopes_disabled():
         assert not MemberResponse.objects.exists()
+
+
+def test_one_municipality_twice_in_a_tampered_form_is_refused(client, association, members,
+                                                              recommendation):  # fmt: skip
+    client.force_login(factories.make_staff(association, "editor"))
+    data = form_data(client, recommendation)
+    first = row_prefix(data, members[0].municipality.code)
+    second = "svar-0" if first != "svar-0" else "svar-1"
+    data[f"{second}-municipality"] = data[f"{first}-municipality"]
+    data.update({f"{first}-outcome": "not_to_be_decided", f"{second}-outcome": "rejected",
+                 f"{second}-decided_on": "2026-06-01"})  # fmt: skip
+    response = client.post(status_url(recommendation, "svar/"), data)
+    assert response.status_code == 200
+    with scopes_disabled():
+        assert not MemberResponse.objects.exists()
