@@ -239,8 +239,9 @@ def circulate(
     is_public: bool = True,
     now: datetime.datetime | None = None,
 ) -> Proposal:
-    """Send a proposal to the body's members of today. Who may (the chair, or staff on the
-    chair's behalf) is the view's question; the chair of the day is recorded either way."""
+    """Send a proposal to the body's members of today (each is e-mailed after commit). Who
+    may (the chair, or staff on the chair's behalf) is the view's question; the chair of the
+    day is recorded either way."""
     now = now or timezone.now()
     if closes_at <= now:
         raise ValidationError({"closes_at": ValidationError(CLOSES_IN_THE_PAST)})
@@ -268,6 +269,10 @@ def circulate(
     Answer.objects.bulk_create(
         Answer(association=body.association, proposal=proposal, person=person) for person in members
     )
+    from governance.decisions.tasks import announce_proposal
+
+    association_id, proposal_id = body.association_id, proposal.pk
+    transaction.on_commit(lambda: announce_proposal.delay(association_id, proposal_id))
     record_history(
         association=body.association,
         actor=actor,

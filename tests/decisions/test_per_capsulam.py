@@ -263,3 +263,16 @@ def test_staff_record_a_written_answer_for_a_member(client, body, association):
     with scopes_disabled():
         row.refresh_from_db()
         assert (row.answer, row.answered_by) == (False, editor)
+
+
+def test_the_members_are_e_mailed_once(body, association, smtp_server):
+    from governance.decisions.tasks import announce_proposal
+
+    proposal = circulate(body)
+    assert announce_proposal(association.pk, proposal.pk) == 3
+    assert announce_proposal(association.pk, proposal.pk) == 0  # a retried task
+    recipients = {m["To"] for m in smtp_server.messages}
+    assert recipients == {body.people["chair"].email, *(u.email for u in body.people["members"])}
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert "Styrelsen ställer sig bakom yttrandet." in text
+    assert f"/beslut/per-capsulam/{proposal.pk}/" in text
