@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "governance.rooms",
     "governance.meetings",
     "governance.noticeboard",
+    "governance.decisions",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.send_chair_reminders",
         "schedule": timedelta(days=1),
         "options": {"expires": 60 * 60 * 20},
+    },
+    "decisions-close-due-proposals": {
+        "task": "governance.decisions.tasks.close_due_proposals",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 60 * 4},
     },
     "discard-stale-figure-imports": {
         "task": "members.tasks.discard_stale_imports",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:association>/lokaler/", include("governance.rooms.urls")),
     path("<slug:association>/moten/", include("governance.meetings.urls")),
     path("<slug:association>/anslagstavla/", include("governance.noticeboard.urls")),
+    path("<slug:association>/beslut/", include("governance.decisions.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

@@ -190,3 +190,22 @@ def make_posting(minutes, posted_on=None, **fields):
 
     with scopes_disabled():
         return post_notice(minutes=minutes, actor=None, posted_on=posted_on, **fields)
+
+
+def make_decision(item, text: str = "Styrelsen beslutar enligt förslaget.", **fields):
+    """A decision on ``item`` straight through the ORM (the meetings app records decisions);
+    ``is_locked=True`` stands for adjusted minutes."""
+    from governance.decisions.services import new_decision
+
+    with scopes_disabled():
+        return new_decision(association=item.association, item=item, text=text, **fields)
+
+
+def make_membership(association, code: str, joined_on=date(1993, 1, 1), left_on=None):
+    from members.models import Membership, Municipality
+
+    with scopes_disabled():
+        return Membership.objects.create(
+            association=association, municipality=Municipality.objects.get(code=code),
+            joined_on=joined_on, left_on=left_on,
+        )  # fmt: skip
