@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association import locking
 from association.tenancy import TenantModel
+from governance.models import Role
 
 
 class BodyMeetingSettings(TenantModel):
@@ -305,7 +306,7 @@ class Attendance(locking.LockedModel, TenantModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey("governance.Person", on_delete=models.PROTECT, related_name="+")
     # The person's role in the body on the meeting's day (chair, member, substitute, ...).
-    role = models.CharField(_("role"), max_length=20)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     status = models.CharField(
         _("attendance"),
         max_length=10,
