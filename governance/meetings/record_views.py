@@ -329,7 +329,8 @@ class MinutesEditView(_RecordMixin, TemplateView):
 
 
 def _used_second_factor(request) -> bool:
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    records_ = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records_)
 
 
 class ApproveView(_MeetingMixin, TemplateView):

@@ -17,7 +17,7 @@ must never be taken for someone else.
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -299,21 +299,24 @@ def save_decision(
         p.pk: str(p)
         for p in Person.objects.filter(pk__in=set(votes) | {s["person"] for s in statements})
     }
-    errors = [
-        ValidationError(NOT_A_VOTER, params={"name": names.get(pk, pk)})
-        for pk in votes
-        if pk not in voters
-    ]
+    errors: dict[str, list] = {}
+
+    def refuse(field, message, **params):
+        errors.setdefault(field, []).append(ValidationError(message, params=params or None))
+
+    for pk in votes:
+        if pk not in voters:
+            refuse(NON_FIELD_ERRORS, NOT_A_VOTER, name=names.get(pk, pk))
     if decision.method == DecisionMethod.VOTE:
         if not votes:
-            errors.append(ValidationError(VOTE_NEEDS_VOTES, code="votes"))
+            refuse(NON_FIELD_ERRORS, VOTE_NEEDS_VOTES)
         counts = quorum.count_votes(votes.values())
         if quorum.vote_outcome(counts["yes"], counts["no"], decision.casting_vote) == quorum.TIED:
-            errors.append(ValidationError({"casting_vote": TIE_NEEDS_CASTING}))
+            refuse("casting_vote", TIE_NEEDS_CASTING)
     if decision.method == DecisionMethod.CONSENSUS and decision.consensus_reached is None:
-        errors.append(ValidationError({"consensus_reached": CONSENSUS_NEEDS_ANSWER}))
+        refuse("consensus_reached", CONSENSUS_NEEDS_ANSWER)
     if any(s["person"] not in present for s in statements):
-        errors.append(ValidationError(STATEMENT_BY_PRESENT, code="statement"))
+        refuse(NON_FIELD_ERRORS, STATEMENT_BY_PRESENT)
     if errors:
         raise ValidationError(errors)
 
