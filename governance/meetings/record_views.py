@@ -76,12 +76,13 @@ def minutes_context(meeting, minutes, *, everything: bool) -> dict:
 
 
 class _RecordMixin(_MeetingMixin):
-    """The secretary's pages."""
+    """The secretary's pages: staff who may edit (``Access.EDITOR``) and also the body's
+    secretary, who holds no staff role."""
 
-    access = Access.BODY_MEMBER
+    access = Access.EDITOR
 
-    def object_check(self) -> bool:
-        return may_record(self.request, self.meeting)
+    def has_access(self) -> bool:
+        return self.request.user.is_authenticated and may_record(self.request, self.meeting)
 
 
 class RecordView(_RecordMixin, TemplateView):
@@ -334,21 +335,32 @@ def _used_second_factor(request) -> bool:
 
 
 class ApproveView(_MeetingMixin, TemplateView):
-    """An adjuster reads the minutes out for adjustment and approves them."""
+    """An adjuster reads the minutes out for adjustment and approves them. Anyone else
+    logged in is sent to their own meetings with a message (the service refuses their
+    approval in any case)."""
 
     access = Access.LOGGED_IN
     template_name = "meetings/approve.html"
 
-    def object_check(self) -> bool:
+    def dispatch(self, request, *args, **kwargs):
+        self.adjuster = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def find_adjuster(self) -> bool:
         self.minutes = records.current_minutes(self.meeting)
-        if self.minutes is None:
-            return False
-        self.adjuster = (
-            Adjuster.objects.filter(minutes=self.minutes, person__user=self.request.user)
-            .select_related("person")
-            .first()
-        )
+        if self.minutes is not None:
+            self.adjuster = (
+                Adjuster.objects.filter(minutes=self.minutes, person__user=self.request.user)
+                .select_related("person")
+                .first()
+            )
         return self.adjuster is not None
+
+    def get(self, request, *args, **kwargs):
+        if not self.find_adjuster():
+            messages.error(request, _("You are not named to adjust these minutes."))
+            return redirect("my_meetings")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -362,6 +374,9 @@ class ApproveView(_MeetingMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if not self.find_adjuster():
+            messages.error(request, _("You are not named to adjust these minutes."))
+            return redirect("my_meetings")
         try:
             minutes = records.approve(
                 minutes=self.minutes, user=request.user, second_factor=_used_second_factor(request)

@@ -341,8 +341,10 @@ def test_pages_per_role(council, client, login, association, other_association):
         minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.OUT_FOR_ADJUSTMENT
     assert minutes.opening == "Mötet öppnades."
-    # The secretary is not an adjuster.
-    assert client.get(url(meeting, "approve")).status_code == 403
+    # The secretary is not an adjuster: sent away, and an approval is refused.
+    response = client.get(url(meeting, "approve"))
+    assert response.status_code == 302 and response["Location"] == reverse("my_meetings")
+    client.post(url(meeting, "approve"))
     # The chair logged in without a second factor sees the page but cannot approve.
     login(users["chair"])
     assert client.get(url(meeting, "approve")).status_code == 200
