@@ -391,18 +391,23 @@ def adjusted_minutes(meeting: Meeting) -> Minutes | None:
 
 
 def _suggested_adjusters(meeting: Meeting) -> list[int]:
-    """The chair (and, as the second adjuster, the vice chair) present at the meeting."""
+    """The chair and one other member present (before attendance is recorded: of the
+    body), as adjusters are usually named."""
     present = set(
         Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.PRESENT).values_list(
             "person_id", flat=True
         )
     )
-    chairs = [
-        a.person_id
-        for a in body_assignments(meeting)
-        if a.role in (Role.CHAIR, Role.VICE_CHAIR) and (not present or a.person_id in present)
-    ]
-    return chairs[:2]
+    order = {Role.CHAIR: 0, Role.VICE_CHAIR: 1, Role.MEMBER: 2}
+    candidates = sorted(
+        (
+            a
+            for a in body_assignments(meeting)
+            if a.role in order and (not present or a.person_id in present)
+        ),
+        key=lambda a: order[a.role],
+    )
+    return [a.person_id for a in candidates[:2]]
 
 
 @transaction.atomic
@@ -539,31 +544,39 @@ def approve(*, minutes: Minutes, user: User, second_factor: bool) -> Minutes:
     )
     if Adjuster.objects.filter(minutes=locked, approved_at__isnull=True).exists():
         return locked
-    meeting = locked.meeting
-    locked.status = MinutesStatus.ADJUSTED
-    locked.adjusted_at = now
-    locked.is_adjusted = True
-    locked.version += 1
-    locked.save()
+    return complete_adjustment(minutes=locked, actor=user, when=now)
+
+
+def complete_adjustment(*, minutes: Minutes, actor: User | None, when) -> Minutes:
+    """Adjust ``minutes`` once every adjuster has approved (called inside ``approve``'s
+    transaction, and by the demo data for approvals it records as given): lock it, the
+    meeting's decisions with their votes and statements and the attendance, and send
+    ``minutes_adjusted`` after commit."""
+    meeting = minutes.meeting
+    minutes.status = MinutesStatus.ADJUSTED
+    minutes.adjusted_at = when
+    minutes.is_adjusted = True
+    minutes.version += 1
+    minutes.save()
     _lock_decisions(Decision.objects.filter(item__meeting=meeting))
     Attendance.objects.filter(meeting=meeting, is_locked=False).update(is_locked=True)
     record_history(
-        association=locked.association,
-        actor=user,
+        association=minutes.association,
+        actor=actor,
         action="adjusted",
-        obj=locked,
+        obj=minutes,
         changes={"status": (MinutesStatus.OUT_FOR_ADJUSTMENT, MinutesStatus.ADJUSTED)},
     )
     from governance.meetings.signals import minutes_adjusted
 
-    minutes_id = locked.pk
+    minutes_id = minutes.pk
 
     def announce():
         fresh = Minutes.objects.select_related("meeting__body").get(pk=minutes_id)
-        minutes_adjusted.send(sender=Minutes, minutes=fresh, actor=user)
+        minutes_adjusted.send(sender=Minutes, minutes=fresh, actor=actor)
 
     transaction.on_commit(announce)
-    return locked
+    return minutes
 
 
 @transaction.atomic
