@@ -24,7 +24,7 @@ from association.permissions import Access
 from association.services import ConcurrentEditError
 from governance.meetings import package, queries, quorum, records
 from governance.meetings.forms import AttendanceForm, CorrectionForm, DecisionForm, MinutesForm
-from governance.meetings.models import Adjuster, AgendaItem, Decision, MinutesStatus
+from governance.meetings.models import AgendaItem, Decision, MinutesStatus
 from governance.meetings.permissions import may_record, may_see_minutes, sees_everything
 from governance.meetings.views import _MeetingMixin
 from governance.models import Person
@@ -335,46 +335,44 @@ def _used_second_factor(request) -> bool:
 
 
 class ApproveView(_MeetingMixin, TemplateView):
-    """An adjuster reads the minutes out for adjustment and approves them. Anyone else
-    logged in is sent to their own meetings with a message (the service refuses their
-    approval in any case)."""
+    """An adjuster reads the minutes out for adjustment and approves them. Others who see
+    everything of the meeting (its members, staff) see the minutes and where the
+    adjustment stands, without the button; anyone else logged in is sent to their own
+    meetings. The service refuses an approval by anyone not named in any case."""
 
     access = Access.LOGGED_IN
     template_name = "meetings/approve.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def find_adjuster(self):
+        versions = queries.minutes_versions(self.meeting)
+        self.minutes = versions[-1] if versions else None
         self.adjuster = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def find_adjuster(self) -> bool:
-        self.minutes = records.current_minutes(self.meeting)
         if self.minutes is not None:
-            self.adjuster = (
-                Adjuster.objects.filter(minutes=self.minutes, person__user=self.request.user)
-                .select_related("person")
-                .first()
-            )
-        return self.adjuster is not None
+            user_id = self.request.user.pk
+            for adjuster in self.minutes.adjusters.all():
+                if adjuster.person.user_id == user_id:
+                    self.adjuster = adjuster
+        return self.adjuster
 
     def get(self, request, *args, **kwargs):
-        if not self.find_adjuster():
+        if self.find_adjuster() is None and not sees_everything(request, self.meeting):
             messages.error(request, _("You are not named to adjust these minutes."))
             return redirect("my_meetings")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        minutes = queries.minutes_versions(self.meeting)[-1]
-        context.update(minutes_context(self.meeting, minutes, everything=True))
+        context.update(minutes_context(self.meeting, self.minutes, everything=True))
         context.update(
             adjuster=self.adjuster,
             second_factor=_used_second_factor(self.request),
-            out=minutes.status == MinutesStatus.OUT_FOR_ADJUSTMENT,
+            out=self.minutes is not None
+            and self.minutes.status == MinutesStatus.OUT_FOR_ADJUSTMENT,
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        if not self.find_adjuster():
+        if self.find_adjuster() is None:
             messages.error(request, _("You are not named to adjust these minutes."))
             return redirect("my_meetings")
         try:

@@ -341,10 +341,16 @@ def test_pages_per_role(council, client, login, association, other_association):
         minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.OUT_FOR_ADJUSTMENT
     assert minutes.opening == "Mötet öppnades."
-    # The secretary is not an adjuster: sent away, and an approval is refused.
+    # The secretary is not an adjuster: sees where the adjustment stands, without the
+    # button, and an approval is refused.
+    text = client.get(url(meeting, "approve")).content.decode()
+    assert "Du är inte utsedd att justera protokollet." in text
+    assert "Justera protokollet</button>" not in text
+    client.post(url(meeting, "approve"))
+    # Someone logged in who is neither named nor in the body is sent to their meetings.
+    login(factories.make_user())
     response = client.get(url(meeting, "approve"))
     assert response.status_code == 302 and response["Location"] == reverse("my_meetings")
-    client.post(url(meeting, "approve"))
     # The chair logged in without a second factor sees the page but cannot approve.
     login(users["chair"])
     assert client.get(url(meeting, "approve")).status_code == 200
