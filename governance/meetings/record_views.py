@@ -24,7 +24,7 @@ from association.permissions import Access
 from association.services import ConcurrentEditError
 from governance.meetings import package, queries, quorum, records
 from governance.meetings.forms import AttendanceForm, CorrectionForm, DecisionForm, MinutesForm
-from governance.meetings.models import AgendaItem, Decision, MinutesStatus
+from governance.meetings.models import Decision, MinutesStatus
 from governance.meetings.permissions import may_record, may_see_minutes, sees_everything
 from governance.meetings.views import _MeetingMixin
 from governance.models import Person
@@ -70,6 +70,7 @@ def minutes_context(meeting, minutes, *, everything: bool) -> dict:
         ],
         "absent": [a for a in attendance if a.status != "present"],
         "member_count": members,
+        "assignments": assignments,
         "adjusters": list(minutes.adjusters.all()) if minutes is not None else [],
         "everything": everything,
     }
@@ -90,8 +91,11 @@ class RecordView(_RecordMixin, TemplateView):
 
     template_name = "meetings/record.html"
 
-    def attendance_form(self, data=None) -> AttendanceForm:
-        saved = queries.attendance(self.meeting)
+    def attendance_form(self, record: dict, data=None) -> AttendanceForm:
+        """The roll as recorded, or as proposed; people who joined the body since are
+        added as proposed. ``record`` is ``minutes_context`` (so nothing is read twice)."""
+        saved = record["attendance"]
+        proposed = records.proposed_attendance(self.meeting, record["assignments"])
         if saved:
             rows = [
                 {
@@ -105,36 +109,30 @@ class RecordView(_RecordMixin, TemplateView):
                 for a in saved
             ]
             known = {a.person_id for a in saved}
-            rows += [
-                r for r in records.proposed_attendance(self.meeting) if r["person"].pk not in known
-            ]
+            rows += [r for r in proposed if r["person"].pk not in known]
         else:
-            rows = records.proposed_attendance(self.meeting)
+            rows = proposed
         members = [r["person"] for r in rows if r["role"] in quorum.MEMBER_ROLES]
         return AttendanceForm(
             data,
             rows=rows,
             members=members,
-            items=self.items,
+            items=record["items"],
             initial={"version": self.meeting.version},
         )
 
     def get_context_data(self, **kwargs):
-        self.items = kwargs.pop("items", None) or list(
-            AgendaItem.objects.filter(meeting=self.meeting).order_by("position", "id")
-        )
+        record = kwargs.pop("record", None) or minutes_context(self.meeting, None, everything=True)
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", self.attendance_form())
-        context.update(minutes_context(self.meeting, None, everything=True))
+        context.update(record)
+        context.setdefault("form", self.attendance_form(record))
         context["minutes_versions"] = queries.minutes_versions(self.meeting)
-        context["recorded"] = bool(context["attendance"])
+        context["recorded"] = bool(record["attendance"])
         return context
 
     def post(self, request, *args, **kwargs):
-        self.items = list(
-            AgendaItem.objects.filter(meeting=self.meeting).order_by("position", "id")
-        )
-        form = self.attendance_form(request.POST)
+        record = minutes_context(self.meeting, None, everything=True)
+        form = self.attendance_form(record, request.POST)
         if form.is_valid():
             try:
                 records.save_attendance(
@@ -150,7 +148,7 @@ class RecordView(_RecordMixin, TemplateView):
             else:
                 messages.success(request, _("The attendance is saved."))
                 return redirect(self.meeting_url("record"))
-        return self.render_to_response(self.get_context_data(form=form, items=self.items))
+        return self.render_to_response(self.get_context_data(form=form, record=record))
 
 
 class DecisionView(_RecordMixin, TemplateView):
@@ -257,11 +255,13 @@ class MinutesEditView(_RecordMixin, TemplateView):
 
     template_name = "meetings/minutes_edit.html"
 
-    def people(self):
-        ids = [a.person_id for a in records.body_assignments(self.meeting)]
+    def people(self, assignments=None):
+        if assignments is None:
+            assignments = records.body_assignments(self.meeting)
+        ids = [a.person_id for a in assignments]
         return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
-    def minutes_form(self, minutes, data=None):
+    def minutes_form(self, minutes, data=None, assignments=None):
         if minutes is None:
             return None
         initial = {
@@ -270,14 +270,15 @@ class MinutesEditView(_RecordMixin, TemplateView):
             "kept_at": minutes.kept_at,
             "adjusters": [a.person_id for a in minutes.adjusters.all()],
         }
-        return MinutesForm(data, minutes=minutes, people=self.people(), initial=initial)
+        return MinutesForm(data, minutes=minutes, people=self.people(assignments), initial=initial)
 
     def get_context_data(self, **kwargs):
         versions = queries.minutes_versions(self.meeting)
         current = versions[-1] if versions else None
         context = super().get_context_data(**kwargs)
-        context.update(minutes_context(self.meeting, current, everything=True))
-        context.setdefault("form", self.minutes_form(current))
+        record = minutes_context(self.meeting, current, everything=True)
+        context.update(record)
+        context.setdefault("form", self.minutes_form(current, assignments=record["assignments"]))
         context.setdefault("correction_form", CorrectionForm())
         context.update(versions=versions, current=current)
         return context
@@ -405,11 +406,14 @@ class MinutesView(_MeetingMixin, TemplateView):
         return context
 
 
-def adjusted_or_404(meeting):
-    versions = [m for m in queries.minutes_versions(meeting) if m.is_adjusted]
-    if not versions:
+def adjusted_or_404(meeting, versions: list | None = None):
+    """The latest adjusted version (``versions``: ``queries.minutes_versions`` if read)."""
+    if versions is None:
+        versions = queries.minutes_versions(meeting)
+    adjusted = [m for m in versions if m.is_adjusted]
+    if not adjusted:
         raise Http404
-    return versions[-1]
+    return adjusted[-1]
 
 
 class MinutesPdfView(_MeetingMixin, View):
@@ -424,7 +428,7 @@ class MinutesPdfView(_MeetingMixin, View):
         if request.GET.get("utkast") and versions and self.may_see_draft(versions[-1]):
             minutes = versions[-1]
         else:
-            minutes = adjusted_or_404(self.meeting)
+            minutes = adjusted_or_404(self.meeting, versions)
         if not may_see_minutes(request, minutes, everything):
             raise PermissionDenied
         context = minutes_context(self.meeting, minutes, everything=everything)

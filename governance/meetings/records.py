@@ -107,14 +107,18 @@ def member_count(meeting: Meeting, assignments: list[Assignment] | None = None) 
     return sum(1 for a in rows if a.role in quorum.MEMBER_ROLES)
 
 
-def proposed_attendance(meeting: Meeting) -> list[dict[str, Any]]:
+def proposed_attendance(
+    meeting: Meeting, assignments: list[Assignment] | None = None
+) -> list[dict[str, Any]]:
     """The roll before anything is recorded: members present unless they reported absence;
     the substitutes called up present and serving for the absent; other substitutes
     absent (they are listed, as minutes list the substitutes)."""
     absences = {a.person_id: a for a in Absence.objects.filter(meeting=meeting)}
     called = {a.substitute_id: a.person_id for a in absences.values() if a.substitute_id}
     rows = []
-    for assignment in body_assignments(meeting):
+    if assignments is None:
+        assignments = body_assignments(meeting)
+    for assignment in assignments:
         person_id = assignment.person_id
         if assignment.role in quorum.MEMBER_ROLES:
             present = person_id not in absences
