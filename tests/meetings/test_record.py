@@ -474,3 +474,19 @@ def test_overdue_minutes_are_listed_for_staff(client, association, board, login)
     response = client.get(reverse("meetings:overdue", kwargs={"association": association.slug}))
     assert response.status_code == 200
     assert url(old, "minutes_edit") in response.content.decode()
+
+
+def test_after_adjustment_no_late_jav_and_decided_items_stay(council, board):
+    record_attendance(council)
+    minutes = _send_out(council, adjusters=("chair",))
+    with scopes_disabled():
+        records.approve(minutes=minutes, user=council["users"]["chair"], second_factor=True)
+        with pytest.raises(ValidationError):
+            services.declare_conflict(item=council["items"][0], user=council["users"]["member"])
+    planned = factories.make_meeting(board)
+    item = factories.make_item(planned, "Ej numrerat")
+    with scopes_disabled():
+        records.save_decision(item=item, actor=None, expected_version=None,
+                              data={"text": "Beslut.", "adjusted_at_once": True})  # fmt: skip
+        with pytest.raises(ValidationError):
+            services.delete_item(item=item, actor=None)
