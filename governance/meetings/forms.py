@@ -137,13 +137,13 @@ class SettingsForm(forms.ModelForm):
 NO_ITEM = [("", "—")]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(VersionedFormMixin, forms.Form):
     """The roll: per person present or absent, whom a substitute serves for, and the items
-    they arrived before and left after. Fields are named ``p<person id>-<what>``."""
+    they arrived before and left after. Fields are named ``p<person id>-<what>``. The
+    meeting's version detects a concurrent save."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    def __init__(self, *args, rows, members, items, **kwargs):
+    def __init__(self, *args, meeting, rows, members, items, **kwargs):
+        self.instance = meeting
         super().__init__(*args, **kwargs)
         self.rows = rows
         member_choices = NO_ITEM + [(str(p.pk), str(p)) for p in members]
@@ -182,13 +182,6 @@ class AttendanceForm(forms.Form):
                 if value is not None:
                     self.initial.setdefault(f"{prefix}-{name}", str(getattr(value, "pk", value)))
 
-    def add_error(self, field, error):
-        if field == "version":
-            from association.forms import VERSION_DAMAGED
-
-            field, error = None, forms.ValidationError(VERSION_DAMAGED, code="version")
-        super().add_error(field, error)
-
     def bound_rows(self):
         """(row, status field, serves-for field or None, arrived field, left field)."""
         for row in self.rows:
@@ -222,7 +215,10 @@ class AttendanceForm(forms.Form):
 STATEMENT_ROWS = 3
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedFormMixin, forms.Form):
+    """The decision on an item (``decision``: the recorded one, or None), votes by name of
+    the ``voters`` and reservations or statements of those ``present``."""
+
     text = forms.CharField(
         label=_("decision"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -250,14 +246,11 @@ class DecisionForm(forms.Form):
     is_recommendation = forms.BooleanField(
         label=_("recommendation to the member municipalities"), required=False
     )
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
-    )
-
     VOTE_CHOICES = [("", "—"), *VoteChoice.choices]
     KIND_CHOICES = StatementKind.choices
 
-    def __init__(self, *args, voters, present, **kwargs):
+    def __init__(self, *args, voters, present, decision=None, **kwargs):
+        self.instance = decision
         super().__init__(*args, **kwargs)
         self.voters, self.present = voters, present
         for person in voters:
@@ -278,13 +271,6 @@ class DecisionForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-
-    def add_error(self, field, error):
-        if field == "version":
-            from association.forms import VERSION_DAMAGED
-
-            field, error = None, forms.ValidationError(VERSION_DAMAGED, code="version")
-        super().add_error(field, error)
 
     def vote_fields(self):
         return [self[f"vote-{p.pk}"] for p in self.voters]

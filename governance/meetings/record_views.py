@@ -114,11 +114,7 @@ class RecordView(_RecordMixin, TemplateView):
             rows = proposed
         members = [r["person"] for r in rows if r["role"] in quorum.MEMBER_ROLES]
         return AttendanceForm(
-            data,
-            rows=rows,
-            members=members,
-            items=record["items"],
-            initial={"version": self.meeting.version},
+            data, meeting=self.meeting, rows=rows, members=members, items=record["items"]
         )
 
     def get_context_data(self, **kwargs):
@@ -197,7 +193,6 @@ class DecisionView(_RecordMixin, TemplateView):
                 "adjusted_at_once": decision.adjusted_at_once,
                 "is_public": decision.is_public,
                 "is_recommendation": decision.is_recommendation,
-                "version": decision.version,
             }
             for vote in decision.votes.all():
                 initial[f"vote-{vote.person_id}"] = vote.choice
@@ -205,7 +200,13 @@ class DecisionView(_RecordMixin, TemplateView):
                 initial[f"st{n}-person"] = str(statement.person_id)
                 initial[f"st{n}-kind"] = statement.kind
                 initial[f"st{n}-text"] = statement.text
-        return DecisionForm(data, voters=self.voters, present=self.present, initial=initial)
+        return DecisionForm(
+            data,
+            voters=self.voters,
+            present=self.present,
+            decision=self.decision,
+            initial=initial,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

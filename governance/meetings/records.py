@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.models import User
 from association.services import ConcurrentEditError, record_history
+from association.tenancy import tenant_scope
 from governance.meetings import quorum
 from governance.meetings.models import (
     Absence,
@@ -200,10 +201,11 @@ def save_attendance(
     }
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
+    # One entry per person whose (status, serves for, arrived before, left after) changed.
     changes = {
-        f"person:{pk}": (str(before.get(pk)), str(after.get(pk)))
+        f"attendance: {assignments[pk].person}": (str(before.get(pk)), str(after.get(pk)))
         for pk in set(before) | set(after)
-        if before.get(pk) != after.get(pk)
+        if before.get(pk) != after.get(pk) and pk in assignments
     }
     if changes:
         record_history(
@@ -211,7 +213,7 @@ def save_attendance(
             actor=actor,
             action="updated",
             obj=locked,
-            changes={"attendance": (None, None), **changes},
+            changes=changes,
         )
     return created
 
@@ -573,11 +575,14 @@ def complete_adjustment(*, minutes: Minutes, actor: User | None, when) -> Minute
     )
     from governance.meetings.signals import minutes_adjusted
 
-    minutes_id = minutes.pk
+    minutes_id, association = minutes.pk, minutes.association
 
     def announce():
-        fresh = Minutes.objects.select_related("meeting__body").get(pk=minutes_id)
-        minutes_adjusted.send(sender=Minutes, minutes=fresh, actor=actor)
+        # After commit, perhaps outside the request's scope (a command's transaction):
+        # the listeners get the association's scope opened for them.
+        with tenant_scope(association):
+            fresh = Minutes.objects.select_related("meeting__body").get(pk=minutes_id)
+            minutes_adjusted.send(sender=Minutes, minutes=fresh, actor=actor)
 
     transaction.on_commit(announce)
     return minutes

@@ -490,3 +490,30 @@ def test_after_adjustment_no_late_jav_and_decided_items_stay(council, board):
                               data={"text": "Beslut.", "adjusted_at_once": True})  # fmt: skip
         with pytest.raises(ValidationError):
             services.delete_item(item=item, actor=None)
+
+
+def test_decision_page_detects_a_concurrent_edit_and_keeps_what_was_typed(council, login):
+    meeting, item = council["meeting"], council["items"][0]
+    record_attendance(council)
+    client = login(council["users"]["secretary"])
+    page = url(meeting, "decision", item=item.pk)
+    fields = {"text": "Första lydelsen.", "method": "acclamation", "is_public": "on"}
+    assert client.post(page, fields).status_code == 302
+    with scopes_disabled():
+        version = Decision.objects.get(item=item).version
+    assert client.post(page, {**fields, "text": "Andra.", "version": version}).status_code == 302
+    response = client.post(page, {**fields, "text": "Tredje.", "version": version})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan ändrade detta under tiden" in text and "Tredje." in text
+    with scopes_disabled():
+        assert Decision.objects.get(item=item).text == "Andra."
+    # A tie without the casting vote is refused on the field, nothing saved.
+    people = council["people"]
+    response = client.post(page, {
+        **fields, "method": "vote", "version": version + 1,
+        f"vote-{people['chair'].pk}": "yes", f"vote-{people['vice'].pk}": "no",
+    })  # fmt: skip
+    assert "ordförandens utslagsröst" in response.content.decode()
+    with scopes_disabled():
+        assert Decision.objects.get(item=item).method == "acclamation"
