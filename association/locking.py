@@ -88,16 +88,22 @@ class LockedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.is_locked():
+        if self.stored_row_locked():
             raise RecordLocked(self.locked_message)
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.is_locked():
+        if self.stored_row_locked():
             raise RecordLocked(self.locked_message)
         return super().delete(*args, **kwargs)
 
     def is_locked(self) -> bool:
+        """Whether the stored row is locked. A model whose lock field is itself called
+        ``is_locked`` (``meetings.Decision``) hides this method behind the field: call
+        ``stored_row_locked()`` there."""
+        return self.stored_row_locked()
+
+    def stored_row_locked(self) -> bool:
         """Whether the stored row is locked (an unsaved object never is)."""
         if self._state.adding or self.pk is None:
             return False

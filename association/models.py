@@ -222,6 +222,10 @@ ACTION_LABELS = {
     "adopted": _("Adopted"),
     "superseded": _("Adopted, superseding an earlier adoption"),
     "version_added": _("New version added"),
+    "locked": _("Locked"),
+    "sent_for_adjustment": _("Sent for adjustment"),
+    "approved": _("Approved by an adjuster"),
+    "adjusted": _("Adjusted"),
 }
 CHANGE_LABELS = {
     "created": _("new values"),

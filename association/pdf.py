@@ -7,9 +7,16 @@ organisation number; "Sida X av Y" in the footer; the bundled DejaVu Sans fonts 
 
 - Accessibility: the PDF is tagged PDF/UA-1 (``pdf_variant="pdf/ua-1"``), with the
   document's title and language in its metadata. WeasyPrint 70 writes one variant per
-  PDF: PDF/UA-1 cannot be combined with PDF/A-2b. We choose PDF/UA, since public bodies
-  must publish accessible documents (lag 2018:1937); archival PDF/A is a conversion an
-  archive can make later.
+  PDF: its ``pdf/ua-1`` cannot be combined with ``pdf/a-2b``. Public bodies must publish
+  accessible documents (lag 2018:1937), so PDF/UA is the default.
+- Archiving: ``variant=ARCHIVAL`` (the minutes) asks WeasyPrint for ``pdf/a-2a``, PDF/A-2
+  at conformance level A: everything PDF/A-2b requires (embedded fonts, sRGB output
+  intent, XMP identification) plus the tagged logical structure and Unicode text level A
+  adds, which is what PDF/UA builds on. WeasyPrint's XMP then names PDF/A-2 only, so we
+  add the PDF/UA-1 identification (``pdfuaid:part``) to the XMP packet
+  (``static/pdf/pdfua-1.xmp``, through WeasyPrint's ``xmp_metadata`` option): the closest
+  to "PDF/A-2b and PDF/UA in one file" the installed version offers. Neither claim is
+  checked by a validator (veraPDF) here.
 - Resources: the ``url_fetcher`` serves only our static files and this association's own
   uploads (its logo, its documents), read through Django's storage API. ``file://``, the
   network, other paths and another association's uploads are refused, and a refusal stops
@@ -35,7 +42,17 @@ from django.utils.translation import gettext
 
 from association.models import Association
 
-__all__ = ["PdfResourceRefused", "merge_pdfs", "pdf_media_url", "render_pdf"]
+__all__ = [
+    "ACCESSIBLE",
+    "ARCHIVAL",
+    "PdfResourceRefused",
+    "merge_pdfs",
+    "pdf_media_url",
+    "render_pdf",
+]
+
+ACCESSIBLE = "pdf/ua-1"
+ARCHIVAL = "pdf/a-2a"
 
 # The documents' own address: relative links resolve against it and the fetcher answers
 # for it alone. ``.invalid`` can never be a real host (RFC 6761).
@@ -139,9 +156,13 @@ def render_pdf(
     context: dict,
     title: str,
     language: str | None = None,
+    variant: str = ACCESSIBLE,
 ) -> bytes:
-    """Render ``template_name`` (which extends ``pdf/base.html``) as a tagged PDF/UA-1 in
-    ``language`` (default: the active language)."""
+    """Render ``template_name`` (which extends ``pdf/base.html``) as a tagged PDF in
+    ``language`` (default: the active language): PDF/UA-1, or with ``variant=ARCHIVAL``
+    PDF/A-2a that also declares PDF/UA-1 (see the module docstring)."""
+    if variant not in (ACCESSIBLE, ARCHIVAL):
+        raise ValueError(f"Unknown PDF variant {variant!r}")
     from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -172,7 +193,12 @@ def render_pdf(
     fonts = FontConfiguration()
     try:
         document = HTML(string=html, base_url=f"{PDF_ORIGIN}/", url_fetcher=fetcher)
-        return document.write_pdf(pdf_variant="pdf/ua-1", font_config=fonts, uncompressed_pdf=False)
+        options = {}
+        if variant == ARCHIVAL:
+            options["xmp_metadata"] = [f"{PDF_ORIGIN}{static('pdf/pdfua-1.xmp')}"]
+        return document.write_pdf(
+            pdf_variant=variant, font_config=fonts, uncompressed_pdf=False, **options
+        )
     except FatalURLFetchingError as error:
         cause = error.__cause__
         if isinstance(cause, PdfResourceRefused):

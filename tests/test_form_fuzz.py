@@ -316,6 +316,12 @@ def world(db):
     return Association.objects.get(slug="norrbotten")
 
 
+# Forms shown only to the people a record names (a platform admin never sees them): the
+# adjuster's approval takes no input but its CSRF token; tests/meetings/test_record.py posts
+# it as adjusters, other members, strangers and without a second factor.
+SHOWN_ONLY_TO_NAMED_PEOPLE = {"meetings:approve"}
+
+
 def discover_forms(client, home, user) -> dict[tuple, Form]:
     found: dict[tuple, Form] = {}
     for page in project_pages():
@@ -360,6 +366,8 @@ def test_every_form_survives_generated_input(client, world):
     targets = {key[1] for key in forms if key[0] == "post"}
     for page in project_pages():
         view_class = getattr(page.callback, "view_class", None)
+        if page.name in SHOWN_ONLY_TO_NAMED_PEOPLE:
+            continue
         if view_class is not None and hasattr(view_class, "post"):
             assert page.name in targets, f"no form found that posts to {page.name}"
     for form in forms.values():

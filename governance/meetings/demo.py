@@ -236,6 +236,100 @@ def _seed_body(association, body: Body, plan, year: int, today: datetime.date) -
     return created
 
 
+def _seed_minutes(association, now: datetime.datetime) -> int:
+    """Minutes for the association's past meetings (notice sent, ended): attendance as
+    proposed from the roll, a decision on every item drawn from its proposal, adjusted a
+    week after the meeting by the chair and vice chair. The board's latest past meeting
+    of Norrbotten is left out for adjustment, with the demo board member as one adjuster,
+    so the demo account has minutes to approve. Meetings that have minutes are skipped."""
+    from association.models import User
+    from governance.meetings import records
+    from governance.meetings.models import Adjuster, Minutes, MinutesStatus
+    from governance.models import Person
+
+    past = list(
+        Meeting.objects.filter(
+            association=association, notice_sent_at__isnull=False, ends_at__lt=now
+        )
+        .exclude(status="cancelled")
+        .select_related("body")
+        .order_by("starts_at")
+    )
+    awaiting = None
+    if association.slug == "norrbotten":
+        boards = [m for m in past if m.body.slug == "styrelse"]
+        awaiting = boards[-1] if boards else None
+    count, voted = 0, False
+    for meeting in past:
+        if Minutes.objects.filter(meeting=meeting).exists():
+            continue
+        council = meeting.body.kind == "council"
+        voted = _record_meeting(meeting, vote=not voted, consensus=council) or voted
+        minutes = records.draft_minutes(meeting=meeting, actor=None)
+        if meeting == awaiting:
+            demo = User.objects.filter(email="styrelseledamot@demo.samverka.se").first()
+            people = list(Adjuster.objects.filter(minutes=minutes).values_list("person", flat=True))
+            if demo is not None:
+                person = Person.objects.filter(association=association, user=demo).first()
+                if person is not None:
+                    people = list(dict.fromkeys([*people[:1], person.pk]))
+            adjusters = list(Person.objects.filter(pk__in=people)) if people else []
+            minutes = records.update_minutes(
+                minutes=minutes, actor=None, expected_version=minutes.version, data={},
+                adjusters=adjusters,
+            )  # fmt: skip
+            if adjusters and all(p.user_id for p in adjusters):
+                records.send_for_adjustment(minutes=minutes, actor=None)
+            count += 1
+            continue
+        when = meeting.ends_at + datetime.timedelta(days=7)
+        Minutes.objects.filter(pk=minutes.pk).update(
+            status=MinutesStatus.OUT_FOR_ADJUSTMENT, sent_at=meeting.ends_at
+        )
+        Adjuster.objects.filter(minutes=minutes).update(approved_at=when, is_locked=True)
+        minutes.refresh_from_db()
+        records.complete_adjustment(minutes=minutes, actor=None, when=when)
+        count += 1
+    return count
+
+
+def _record_meeting(meeting, *, vote: bool, consensus: bool) -> bool:
+    """Attendance as proposed; every item decided as proposed (by acclamation, or by
+    consensus in Umeåregionen's council), the first decision item of the first meeting by
+    a vote if ``vote`` (with three voters or more, one votes no and enters a
+    reservation). Returns whether a vote was recorded."""
+    from governance.meetings import quorum, records
+
+    rows = [
+        {"person": row["person"].pk, "status": row["status"], "serves_for": row["serves_for"]}
+        for row in records.proposed_attendance(meeting)
+    ]
+    meeting.refresh_from_db()
+    records.save_attendance(
+        meeting=meeting, actor=None, expected_version=meeting.version, rows=rows
+    )
+    roll = records.presences(meeting)
+    voted = False
+    for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
+        data = {"text": item.proposed_decision or "Informationen noteras till protokollet.",
+                "is_public": item.is_public}  # fmt: skip
+        votes, statements = {}, []
+        voters = sorted(quorum.voters_at(roll, item.position))
+        if item.kind == "decision" and consensus:
+            data.update(method="consensus", consensus_reached=True)
+        elif item.kind == "decision" and vote and not voted and voters:
+            voted = True
+            votes = dict.fromkeys(voters, "yes")
+            data["method"] = "vote"
+            if len(voters) >= 3:
+                votes[voters[-1]] = "no"
+                reason = "Jag reserverar mig till förmån för återremiss."
+                statements = [{"person": voters[-1], "kind": "reservation", "text": reason}]
+        records.save_decision(item=item, actor=None, expected_version=None, data=data,
+                              votes=votes, statements=statements)  # fmt: skip
+    return voted
+
+
 def seed(out) -> dict[str, str]:
     """Returns no demo accounts (the command lists accounts from each app's seed)."""
     today = timezone.localdate()
@@ -249,5 +343,6 @@ def seed(out) -> dict[str, str]:
                 body = Body.objects.filter(association=association, slug=body_slug).first()
                 if body is not None:
                     count += _seed_body(association, body, plan, today.year, today)
-        out.write(f"  {slug}: {count} meetings\n")
+            minutes = _seed_minutes(association, timezone.now())
+        out.write(f"  {slug}: {count} meetings, {minutes} minutes\n")
     return {}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association import locking
 from association.tenancy import TenantModel
+from governance.models import Role
 
 
 class BodyMeetingSettings(TenantModel):
@@ -289,6 +290,70 @@ class ConflictOfInterest(TenantModel):
         return f"{self.person} – {self.item}"
 
 
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(locking.LockedModel, TenantModel):
+    """Who was at the meeting (närvaro): a member or substitute of the body on the meeting's
+    day, present or absent; a substitute present in a member's place serves (tjänstgör) for
+    them. ``arrived_before``/``left_after`` say from which item to which item the person was
+    there (empty: from the start, to the end). Locked with the adjusted minutes."""
+
+    lock_field = "is_locked"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey("governance.Person", on_delete=models.PROTECT, related_name="+")
+    # The person's role in the body on the meeting's day (chair, member, substitute, ...).
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(
+        _("attendance"),
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.PRESENT,
+    )
+    serves_for = models.ForeignKey(
+        "governance.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("serves as substitute for"),
+    )
+    arrived_before = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arrived before the item"),
+    )
+    left_after = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("left after the item"),
+    )
+    is_locked = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("attendance (närvaro)")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="one_attendance_per_meeting_and_person"
+            ),
+        ]
+        triggers = locking.lock_triggers("is_locked")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.meeting}"
+
+
 class DecisionMethod(models.TextChoices):
     ACCLAMATION = "acclamation", _("Acclamation")
     VOTE = "vote", _("Vote")
@@ -325,6 +390,14 @@ class Decision(locking.LockedModel, TenantModel):
         help_text=_("The member municipalities are recommended to decide on the matter."),
     )
     is_public = models.BooleanField(_("public"), default=True)
+    # A tie in a vote is decided by the chair's casting vote (ordförandens utslagsröst).
+    casting_vote = models.CharField(
+        _("the chair's casting vote"),
+        max_length=10,
+        blank=True,
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        help_text=_("Decides a tied vote (ordförandens utslagsröst)."),
+    )
     is_locked = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -337,6 +410,64 @@ class Decision(locking.LockedModel, TenantModel):
 
     def __str__(self) -> str:
         return str(self.item)
+
+
+class VoteChoice(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ABSTAIN = "abstain", _("Abstains")
+
+
+class Vote(locking.LockedModel, TenantModel):
+    """One voter's vote by name (omröstning) on a decision; locked with the decision."""
+
+    lock_field = "is_locked"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    person = models.ForeignKey("governance.Person", on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+    is_locked = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["decision", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "person"], name="one_vote_per_person"),
+        ]
+        triggers = locking.lock_triggers("is_locked")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.choice}"
+
+
+class StatementKind(models.TextChoices):
+    RESERVATION = "reservation", _("Reservation")
+    NOTE = "note", _("Statement in the minutes (protokollsanteckning)")
+
+
+class Statement(locking.LockedModel, TenantModel):
+    """A reservation against a decision or a statement entered in the minutes
+    (protokollsanteckning), with its text; locked with the decision."""
+
+    lock_field = "is_locked"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="statements")
+    person = models.ForeignKey("governance.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=StatementKind.choices, default=StatementKind.RESERVATION
+    )
+    text = models.TextField(_("text"), max_length=4000, blank=True)
+    is_locked = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("reservation or statement")
+        verbose_name_plural = _("reservations and statements")
+        ordering = ["decision", "id"]
+        triggers = locking.lock_triggers("is_locked")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind}"
 
 
 class MinutesStatus(models.TextChoices):
@@ -378,6 +509,19 @@ class Minutes(locking.LockedModel, TenantModel):
         blank=True,
         help_text=_("Shown on the notice board, e.g. the association's office."),
     )
+    opening = models.TextField(
+        _("opening text"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Printed before the paragraphs, e.g. how the meeting was opened."),
+    )
+    closing = models.TextField(
+        _("closing text"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Printed after the paragraphs, e.g. how the meeting was closed."),
+    )
+    sent_at = models.DateTimeField(_("sent for adjustment"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -394,6 +538,36 @@ class Minutes(locking.LockedModel, TenantModel):
 
     def __str__(self) -> str:
         return f"{self.meeting} ({self.number})"
+
+
+class Adjuster(locking.LockedModel, TenantModel):
+    """A person named to adjust (justera) a minutes version; their approval locks the row."""
+
+    lock_field = "is_locked"
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="adjusters")
+    person = models.ForeignKey("governance.Person", on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_locked = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("adjuster (justerare)")
+        verbose_name_plural = _("adjusters")
+        ordering = ["minutes", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "person"], name="one_adjuster_per_person"),
+        ]
+        triggers = locking.lock_triggers("is_locked")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.minutes}"
 
 
 class CalendarToken(models.Model):

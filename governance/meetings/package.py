@@ -334,4 +334,22 @@ def notice_pdf(*, meeting, items, language: str | None = None) -> bytes:
     )
 
 
-__all__ = ["build_package", "notice_pdf", "request_package", "status"]
+__all__ = ["build_package", "minutes_pdf", "notice_pdf", "request_package", "status"]
+
+
+def minutes_pdf(*, meeting, context: dict, language: str | None = None) -> bytes:
+    """The minutes (``record_views.minutes_context``) as an archival, tagged PDF."""
+    from django.utils import timezone
+
+    from association.pdf import ARCHIVAL
+
+    day = timezone.localtime(meeting.starts_at)
+    title = _("Minutes: %(body)s %(date)s") % {"body": meeting.body.name, "date": f"{day:%Y-%m-%d}"}
+    return render_pdf(
+        association=meeting.association,
+        template_name="meetings/pdf/minutes.html",
+        context={**context, "meeting": meeting},
+        title=title,
+        language=language,
+        variant=ARCHIVAL,
+    )

@@ -42,3 +42,39 @@ def may_see_document(request, link, everything: bool) -> bool:
 
 def may_plan(request) -> bool:
     return may_edit(request)
+
+
+def is_body_secretary(request, body_id: int) -> bool:
+    """A person with the body's secretary role today (governance's assignment dates)."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    cache = getattr(request, "_secretary_of", None)
+    if cache is None:
+        cache = request._secretary_of = {}
+    if body_id not in cache:
+        from django.utils import timezone
+
+        from governance.models import Assignment, Role
+
+        day = timezone.localdate()
+        cache[body_id] = Assignment.objects.filter(
+            body=body_id,
+            person__user=user,
+            role=Role.SECRETARY,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        ).exists()
+    return cache[body_id]
+
+
+def may_record(request, meeting) -> bool:
+    """The secretary: staff who may edit, or the body's secretary. Records the meeting,
+    drafts the minutes and sends them for adjustment."""
+    return may_edit(request) or is_body_secretary(request, meeting.body_id)
+
+
+def may_see_minutes(request, minutes, everything: bool) -> bool:
+    """Adjusted minutes are public (their public part); drafts only for those who see
+    everything of the meeting."""
+    return minutes.is_adjusted or everything

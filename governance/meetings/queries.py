@@ -181,3 +181,102 @@ def private_feed(user) -> tuple[list[Meeting], list]:
 
 
 __all__ = ["MeetingStatus"]
+
+
+# --- the record and the minutes -----------------------------------------------------------
+
+
+def attendance(meeting: Meeting) -> list:
+    from governance.meetings.models import Attendance
+
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "serves_for", "arrived_before", "left_after")
+        .order_by("id")
+    )
+
+
+def record_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda with each item's decision (``item.the_decision``, or None), its votes and
+    statements with their people, and its declared conflicts (``item.declared``): a fixed
+    number of queries whatever the agenda's size."""
+    from governance.meetings.models import Decision, Statement, Vote
+
+    decisions = {
+        d.item_id: d
+        for d in Decision.objects.filter(item__meeting=meeting).prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.select_related("person").order_by("id")),
+            Prefetch(
+                "statements", queryset=Statement.objects.select_related("person").order_by("id")
+            ),
+        )
+    }
+    declared = conflicts(meeting)
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "id"))
+    for row in items:
+        row.meeting = meeting
+        row.the_decision = decisions.get(row.pk)
+        row.declared = declared.get(row.pk, [])
+    return items
+
+
+def minutes_versions(meeting: Meeting) -> list:
+    from governance.meetings.models import Adjuster, Minutes
+
+    return list(
+        Minutes.objects.filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch(
+                "adjusters",
+                queryset=Adjuster.objects.select_related("person").order_by("id"),
+            )
+        )
+        .order_by("number")
+    )
+
+
+def minutes_to_adjust(user) -> list:
+    """Minutes out for adjustment in which the user is a named adjuster and has not yet
+    approved, in every association."""
+    from governance.meetings.models import Adjuster, MinutesStatus
+
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        return list(
+            Adjuster.objects.filter(
+                person__user=user,
+                approved_at__isnull=True,
+                minutes__status=MinutesStatus.OUT_FOR_ADJUSTMENT,
+            )
+            .select_related("minutes__meeting__body", "minutes__meeting__association")
+            .order_by("minutes__meeting__starts_at")[:100]
+        )
+
+
+def overdue_minutes(association, *, days: int = 14, now=None) -> list[Meeting]:
+    """Meetings held more than ``days`` days ago (notice sent, not cancelled) whose minutes
+    are not adjusted: no minutes yet, a draft, or out for adjustment."""
+    from django.db.models import Exists, OuterRef
+
+    from governance.meetings.models import Minutes
+
+    now = now or timezone.now()
+    adjusted = Minutes.objects.filter(meeting=OuterRef("pk"), is_adjusted=True)
+    latest = Minutes.objects.filter(meeting=OuterRef("pk")).order_by("-number")
+    from django.db.models import Subquery
+
+    return list(
+        meetings(association)
+        .filter(
+            notice_sent_at__isnull=False,
+            ends_at__lt=now - datetime.timedelta(days=days),
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .annotate(
+            is_adjusted=Exists(adjusted),
+            minutes_status=Subquery(latest.values("status")[:1]),
+        )
+        .filter(is_adjusted=False)
+        .order_by("starts_at")[:500]
+    )

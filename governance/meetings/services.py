@@ -45,6 +45,8 @@ CONFLICT_RECORDED = _(
 )
 NO_CONFLICT = _("You have declared no conflict of interest on this item.")
 NUMBERED_STAYS = _("An item with a § number stays on the agenda.")
+DECIDED_STAYS = _("An item with a recorded decision stays on the agenda.")
+MINUTES_ADJUSTED = _("The minutes of this meeting are adjusted; the record can no longer change.")
 # Fields whose change matters to the attendees' calendars (SEQUENCE is raised).
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_url")
 ITEM_FIELDS = (
@@ -432,6 +434,8 @@ def delete_item(*, item: AgendaItem, actor: User | None) -> None:
 
     if item.number is not None:
         raise ValidationError(NUMBERED_STAYS, code="numbered")
+    if Decision.objects.filter(item=item).exists():
+        raise ValidationError(DECIDED_STAYS, code="decided")
     for link in list(ItemDocument.objects.filter(item=item).select_related("document")):
         delete_document(document=link.document, actor=actor)
     record_history(
@@ -605,6 +609,9 @@ def report_absence(*, meeting: Meeting, user: User) -> Absence:
 
 @transaction.atomic
 def declare_conflict(*, item: AgendaItem, user: User, reason: str = "") -> ConflictOfInterest:
+    # The minutes show who took no part because of jäv: adjusted minutes stay as they are.
+    if Minutes.objects.filter(meeting=item.meeting_id, is_adjusted=True).exists():
+        raise ValidationError(MINUTES_ADJUSTED, code="adjusted")
     found = person_of(item.meeting, user)
     if found is None:
         raise ValidationError(NOT_SEATED, code="not_seated")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.meetings import views
+from governance.meetings import record_views, views
 
 app_name = "meetings"
 
@@ -66,4 +66,15 @@ urlpatterns = [
         views.ConflictWithdrawView.as_view(),
         name="conflict_withdraw",
     ),
+    path("protokoll/ej-justerade/", record_views.OverdueMinutesView.as_view(), name="overdue"),
+    path("<int:pk>/protokollsforing/", record_views.RecordView.as_view(), name="record"),
+    path(
+        "<int:pk>/protokollsforing/<int:item>/",
+        record_views.DecisionView.as_view(),
+        name="decision",
+    ),
+    path("<int:pk>/protokoll/", record_views.MinutesView.as_view(), name="minutes"),
+    path("<int:pk>/protokoll.pdf", record_views.MinutesPdfView.as_view(), name="minutes_pdf"),
+    path("<int:pk>/protokoll/utkast/", record_views.MinutesEditView.as_view(), name="minutes_edit"),
+    path("<int:pk>/protokoll/justera/", record_views.ApproveView.as_view(), name="approve"),
 ]

@@ -40,8 +40,9 @@ from governance.meetings.forms import (
     SettingsForm,
     VersionForm,
 )
-from governance.meetings.models import CalendarToken, ItemDocument
+from governance.meetings.models import CalendarToken, ItemDocument, Minutes
 from governance.meetings.permissions import (
+    may_record,
     may_see_document,
     may_see_item,
     sees_everything,
@@ -165,6 +166,10 @@ class MeetingDetailView(_MeetingMixin, TemplateView):
         everything = sees_everything(self.request, self.meeting)
         context.update(_agenda_context(self.request, self.meeting, everything))
         context["may_edit"] = may_edit(self.request)
+        context["may_record"] = may_record(self.request, self.meeting)
+        context["has_minutes"] = Minutes.objects.filter(
+            meeting=self.meeting, is_adjusted=True
+        ).exists()
         return context
 
 
@@ -411,6 +416,7 @@ class MyMeetingsView(AccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["meetings"] = queries.my_meetings(self.request.user)
+        context["to_adjust"] = queries.minutes_to_adjust(self.request.user)
         token = CalendarToken.objects.filter(user=self.request.user).first()
         context["token"] = token
         return context

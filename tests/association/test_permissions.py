@@ -114,6 +114,15 @@ EXPECTED = {
     "meetings:document_add_version": Access.EDITOR,
     "meetings:document_public": Access.EDITOR,
     "meetings:document_delete": Access.EDITOR,
+    # The record and the minutes (the secretary's pages also let in the body's secretary,
+    # who is not staff; the approval page lets in the adjusters and sends others away).
+    "meetings:record": Access.EDITOR,
+    "meetings:decision": Access.EDITOR,
+    "meetings:minutes_edit": Access.EDITOR,
+    "meetings:approve": Access.LOGGED_IN,
+    "meetings:minutes": Access.PUBLIC,
+    "meetings:minutes_pdf": Access.PUBLIC,
+    "meetings:overdue": Access.STAFF,
     "noticeboard:board": Access.PUBLIC,
     "noticeboard:atom": Access.PUBLIC,
     "noticeboard:calendar": Access.PUBLIC,
@@ -223,6 +232,8 @@ def values_for(page, home, user=None) -> dict:
             values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
             if page.name == "meetings:package_download" and user is not None:
                 _package_for(meeting, user)
+            if page.name in {"meetings:minutes", "meetings:minutes_pdf"}:
+                _adjust_minutes(meeting)
         if page.name == "noticeboard:notice":
             values["pk"] = _home_posting(home).pk
         if page.name == "noticeboard:post":
@@ -467,6 +478,23 @@ def _awaiting_proposal(home):
             status="passed", closes_at=now - timedelta(days=1), closed_at=now
         )
     return found
+
+
+def _adjust_minutes(meeting):
+    """Adjusted minutes for the test meeting (made once), so the public minutes exist."""
+    from governance.meetings import records
+    from governance.meetings.models import Minutes
+
+    if Minutes.objects.filter(meeting=meeting, is_adjusted=True).exists():
+        return
+    chair = factories.make_user()
+    person = factories.make_person(meeting.association, user=chair)
+    minutes = records.current_minutes(meeting) or records.draft_minutes(meeting=meeting, actor=None)
+    minutes = records.update_minutes(
+        minutes=minutes, actor=None, expected_version=minutes.version, data={}, adjusters=[person]
+    )
+    minutes = records.send_for_adjustment(minutes=minutes, actor=None)
+    records.approve(minutes=minutes, user=chair, second_factor=True)
 
 
 def _body_with_a_chair_to_confirm(home):
