@@ -312,7 +312,9 @@ def _record_meeting(meeting, *, vote: bool, consensus: bool) -> bool:
     voted = False
     for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
         data = {"text": item.proposed_decision or "Informationen noteras till protokollet.",
-                "is_public": item.is_public}  # fmt: skip
+                "is_public": item.is_public,
+                # The matters that recommend the member municipalities to decide.
+                "is_recommendation": item.title.startswith("Rekommendation")}  # fmt: skip
         votes, statements = {}, []
         voters = sorted(quorum.voters_at(roll, item.position))
         if item.kind == "decision" and consensus:

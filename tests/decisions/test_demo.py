@@ -11,8 +11,16 @@ pytestmark = pytest.mark.django_db
 def test_demo_recommendation_and_per_capsulam_decision(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with scopes_disabled():
-        recommendation = Decision.objects.get(
-            association__slug="norrbotten", is_recommendation=True
+        # The meetings demo marks every recommending matter; the latest one old enough
+        # has the municipalities' answers.
+        recommendation = (
+            Decision.objects.filter(
+                association__slug="norrbotten",
+                is_recommendation=True,
+                member_responses__isnull=False,
+            )
+            .distinct()
+            .get()
         )
         settled = MemberResponse.objects.filter(decision=recommendation).exclude(outcome="")
         assert 0 < settled.count() < 14  # some municipalities have decided, not all
