@@ -325,6 +325,7 @@ def notification_worker(django_db_setup, django_db_blocker, controlled_smtp):
                 "EMAIL_PORT": str(controlled_smtp.port),
                 "NOTIFICATIONS_BATCH_SIZE": str(batch_size),
                 "CELERY_VISIBILITY_TIMEOUT": str(visibility),
+                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             }
         worker = WorkerProcess(app, env, queue)
         worker.start()
