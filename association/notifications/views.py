@@ -97,12 +97,10 @@ class ChoiceByTokenView(AccessMixin, View):
         return user, kind
 
     def _render(self, request, user, kind, form, done=False, status=200):
-        current = services.choices_of(user).get(kind.key, Channel.EMAIL)
         response = render(
             request,
             "notifications/choice.html",
-            {"kind": kind, "form": form, "done": done, "current": current,
-             "page_access": self.access},
+            {"kind": kind, "form": form, "done": done, "page_access": self.access},
             status=status,
         )  # fmt: skip
         response["Cache-Control"] = "private, no-store"
