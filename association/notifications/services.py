@@ -352,6 +352,12 @@ def deliver(association, delivery_ids: list[int]) -> int:
     batch with back-off); a permanent refusal is recorded and the batch goes on."""
     ids = _lock(sorted(set(delivery_ids)))
     sent = 0
+    with connection.cursor() as cursor:
+        # The "sent" marks need not wait for the disk: a worker killed after one still
+        # finds it (it is committed in PostgreSQL), only a crash of the database server
+        # itself could lose the last fraction of a second of them (and resend those, with
+        # their Message-ID). It makes a batch several times faster.
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
         Delivery.objects.filter(
             pk__in=ids, channel=Channel.EMAIL, status__in=[Status.QUEUED, Status.FAILED]
@@ -391,6 +397,8 @@ def deliver(association, delivery_ids: list[int]) -> int:
                 sent += 1
     finally:
         _unlock(ids)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
     return sent
 
 
