@@ -110,7 +110,7 @@ class ChoiceByTokenView(AccessMixin, View):
         user, kind = self._target(token)
         current = services.choices_of(user).get(kind.key, Channel.EMAIL)
         form = OneChoiceForm(kind=kind, initial={"channel": current})
-        return self._render(request, user, kind, form)
+        return self._render(request, user, kind, form, done="sparat" in request.GET)
 
     def post(self, request, token):
         user, kind = self._target(token)
@@ -126,7 +126,7 @@ class ChoiceByTokenView(AccessMixin, View):
         except ValidationError as error:
             add_validation_error(form, error)
             return self._render(request, user, kind, form, status=400)
-        return self._render(request, user, kind, form, done=True)
+        return redirect(request.path + "?sparat=1")
 
 
 # --- staff -----------------------------------------------------------------------------------
