@@ -17,9 +17,15 @@ Exactly once:
   can tell it for the same message.
 """
 
+import email.policy
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 from itertools import islice
 
 from django.conf import settings
@@ -328,21 +334,62 @@ def _footer(notification: Notification, kind: Kind) -> tuple[str, dict]:
     return text, headers
 
 
-def _message(delivery: Delivery, kind: Kind, attachments) -> mail.EmailMessage:
+# Python's compat32 e-mail API with SMTP line endings: it builds a message in under a
+# millisecond, where the modern API that EmailMessage.message() uses spends about five
+# parsing and folding headers: most of the time of a notice to 10 000 people.
+_MIME_POLICY = email.policy.compat32.clone(linesep="\r\n", max_line_length=998)
+
+
+class BuiltMessage(mail.EmailMessage):
+    """An e-mail whose MIME form is built here (``_mime``); the mailer sends it as any
+    other (``message()`` is the documented hook every backend asks)."""
+
+    def __init__(self, mime, to: str, from_email: str):
+        super().__init__(to=[to], from_email=from_email)
+        self._mime = mime
+
+    def message(self, *, policy=None):
+        return self._mime
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def _mime(delivery: Delivery, kind: Kind, attachments) -> BuiltMessage:
     notification = delivery.notification
     footer, headers = _footer(notification, kind)
-    message = mail.EmailMultiAlternatives(
-        notification.subject,
-        notification.body + footer,
-        None,
-        [notification.email],
-        headers={"Message-ID": delivery.message_id, **headers},
-    )
+    text = MIMEText(notification.body + footer, "plain", "utf-8", policy=_MIME_POLICY)
     if notification.html:
-        message.attach_alternative(notification.html, "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    return message
+        body = MIMEMultipart("alternative", policy=_MIME_POLICY)
+        body.attach(text)
+        body.attach(MIMEText(notification.html, "html", "utf-8", policy=_MIME_POLICY))
+    else:
+        body = text
+    if attachments:
+        message = MIMEMultipart("mixed", policy=_MIME_POLICY)
+        message.attach(body)
+        for name, content, mimetype in attachments:
+            part = MIMEApplication(content, policy=_MIME_POLICY)
+            part.replace_header("Content-Type", mimetype)
+            part.add_header("Content-Disposition", "attachment", filename=name)
+            message.attach(part)
+    else:
+        message = body
+    sender = settings.DEFAULT_FROM_EMAIL
+    message["Subject"] = _header(notification.subject)
+    message["From"] = _address(sender)
+    message["To"] = notification.email
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = delivery.message_id
+    for name, value in headers.items():
+        message[name] = value
+    return BuiltMessage(message, notification.email, sender)
 
 
 def deliver(association, delivery_ids: list[int]) -> int:
@@ -379,7 +426,7 @@ def deliver(association, delivery_ids: list[int]) -> int:
                         kind.attachments(association, notification.data) if kind.attachments else []
                     )
                 try:
-                    smtp.send_messages([_message(delivery, kind, attachments[key])])
+                    smtp.send_messages([_mime(delivery, kind, attachments[key])])
                 except (smtplib.SMTPException, OSError) as error:
                     Delivery.objects.filter(pk=delivery.pk).update(
                         status=Status.FAILED,
