@@ -25,6 +25,7 @@ class ChoicesForm(forms.Form):
                 choices=options,
                 initial=current.get(kind.key, Channel.EMAIL),
                 widget=forms.RadioSelect,
+                required=False,  # a kind left out keeps its choice
                 help_text=_("Required by the body's rules: always sent by e-mail.")
                 if kind.required
                 else "",

@@ -65,6 +65,8 @@ class MyChoicesView(AccessMixin, FormView):
     def form_valid(self, form):
         try:
             for key, channel in form.cleaned_data.items():
+                if not channel:
+                    continue
                 services.set_choice(user=self.request.user, kind_key=key, channel=channel)
         except ValidationError as error:
             add_validation_error(form, error)
