@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "governance.rooms",
     "governance.meetings",
     "association.notifications",
+    "governance.noticeboard",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:association>/lokaler/", include("governance.rooms.urls")),
     path("<slug:association>/moten/", include("governance.meetings.urls")),
     path("<slug:association>/aviseringar/", include("association.notifications.urls")),
+    path("<slug:association>/anslagstavla/", include("governance.noticeboard.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

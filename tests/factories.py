@@ -162,3 +162,31 @@ def make_item(meeting, title: str = "Verksamhetsplan och budget", **fields):
 
     with scopes_disabled():
         return services.add_item(meeting=meeting, actor=None, title=title, **fields)
+
+
+def make_adjusted_minutes(meeting, adjusted_at=None, *, number: int = 1, **fields):
+    """A version of ``meeting``'s minutes stored as adjusted (as the adjustment leaves it),
+    adjusted at 15:00 Stockholm time on the meeting's day unless told. No signal is sent."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from governance.meetings.models import Minutes, MinutesStatus
+
+    if adjusted_at is None:
+        day = meeting.starts_at.astimezone(ZoneInfo("Europe/Stockholm")).date()
+        adjusted_at = datetime.datetime.combine(
+            day, datetime.time(15), tzinfo=ZoneInfo("Europe/Stockholm")
+        )
+    with scopes_disabled():
+        return Minutes.objects.create(
+            association=meeting.association, meeting=meeting, number=number,
+            status=MinutesStatus.ADJUSTED, is_adjusted=True, adjusted_at=adjusted_at, **fields,
+        )  # fmt: skip
+
+
+def make_posting(minutes, posted_on=None, **fields):
+    """The notice of adjusted ``minutes``, through the service (today unless told)."""
+    from governance.noticeboard.services import post_notice
+
+    with scopes_disabled():
+        return post_notice(minutes=minutes, actor=None, posted_on=posted_on, **fields)

@@ -121,6 +121,13 @@ EXPECTED = {
     "notifications:log": Access.STAFF,
     "notifications:lead_times": Access.EDITOR,
     "notifications:resend": Access.EDITOR,
+    "noticeboard:board": Access.PUBLIC,
+    "noticeboard:atom": Access.PUBLIC,
+    "noticeboard:calendar": Access.PUBLIC,
+    "noticeboard:notice": Access.PUBLIC,
+    "noticeboard:watch": Access.STAFF,
+    "noticeboard:post": Access.EDITOR,
+    "noticeboard:settings": Access.ADMINISTRATOR,
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -199,6 +206,10 @@ def values_for(page, home) -> dict:
             planned = page.name in {"meetings:notice", "meetings:item_update"}
             meeting, item, document = _home_meeting(home, noticed=not planned)
             values.update(pk=meeting.pk, item=item.pk, document=document.pk, number=1)
+        if page.name == "noticeboard:notice":
+            values["pk"] = _home_posting(home).pk
+        if page.name == "noticeboard:post":
+            values["minutes"] = _home_minutes_to_post(home).pk
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -335,6 +346,46 @@ def _home_meeting(home, noticed: bool = True):
         item = meeting.items.order_by("position").first()
         link = services.attach_document(item=item, actor=None, upload=upload(), is_public=True)
     return meeting, link.item, link.document
+
+
+def _home_posting(home):
+    """A notice on the home association's board (the demo posts them; one is made if not)."""
+    from governance.noticeboard.models import Posting
+
+    posting = Posting.objects.filter(association=home).first()
+    if posting is None:
+        minutes = factories.make_adjusted_minutes(_home_held_meeting(home), number=90)
+        posting = factories.make_posting(minutes)
+    return posting
+
+
+def _home_held_meeting(home):
+    """A board meeting of the home association held in January 2026."""
+    from datetime import UTC, datetime
+
+    from governance.meetings.models import Meeting
+    from governance.models import Body
+
+    meeting = Meeting.objects.filter(association=home, title="Hållet provmöte").first()
+    if meeting is None:
+        board = Body.objects.get(association=home, slug="styrelse")
+        meeting = factories.make_meeting(
+            board, datetime(2026, 1, 15, 9, tzinfo=UTC), title="Hållet provmöte", notice=True
+        )
+    return meeting
+
+
+def _home_minutes_to_post(home):
+    """Adjusted minutes of the home association without a notice (made when none is left)."""
+    from governance.meetings.models import Minutes
+    from governance.noticeboard.queries import minutes_awaiting_notice
+
+    minutes = minutes_awaiting_notice(home).first()
+    if minutes is None:
+        meeting = _home_held_meeting(home)
+        number = Minutes.objects.filter(meeting=meeting).count() + 1
+        minutes = factories.make_adjusted_minutes(meeting, number=number)
+    return minutes
 
 
 def _body_with_a_chair_to_confirm(home):

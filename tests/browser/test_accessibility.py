@@ -18,6 +18,7 @@ def public_paths(site) -> list[str]:
             f"/{slug}/organ/{body.slug}/",
             f"/{slug}/medlemmar/",
             f"/{slug}/tillganglighet/",
+            f"/{slug}/anslagstavla/",
         ]
     return paths
 
