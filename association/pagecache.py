@@ -50,7 +50,11 @@ logger = logging.getLogger(__name__)
 GLOBAL = "global"
 PEOPLE = "people"
 # Writes that never change what an anonymous visitor sees.
-IGNORED_TABLES_PREFIXES = ("django_session", "django_admin_log", "account_", "mfa_")
+# Notifications and their deliveries are shown to their recipient and to staff only (and
+# written thousands at a time): they never change an anonymous page.
+IGNORED_TABLES_PREFIXES = (
+    "django_session", "django_admin_log", "account_", "mfa_", "notifications_",
+)  # fmt: skip
 IGNORED_MODEL_SUFFIXES = ("ObjectPermission",)
 # A user's own settings and logins are not shown on any public page.
 IGNORED_USER_FIELDS = frozenset({"last_login", "preferred_language", "password"})

@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "governance",
     "governance.rooms",
     "governance.meetings",
+    "association.notifications",
     "governance.noticeboard",
     "governance.decisions",
 ]
@@ -218,6 +220,11 @@ MAILERS = {
         else {},
     }
 }
+# The site's own address, for links in e-mails (the one-click choice link needs https for
+# the List-Unsubscribe header).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# How many e-mails one notifications task sends over one SMTP connection.
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "100"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samverka <noreply@samverka.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -314,6 +321,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "samverka")
 CELERY_TASK_DEFAULT_QUEUE = CELERY_DEFAULT_QUEUE
+# A message taken by a worker that dies is given to another after this many seconds
+# (acks_late): longer than any task runs. Tests shorten it to restart a killed worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # How often a worker looks for such messages (seconds; kombu's defaults: every 100 s).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1 if "CELERY_UNACKED_RESTORE_INTERVAL" in os.environ else 10,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".local" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -322,15 +337,27 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited longer than its interval is superseded by the next one.
         "options": {"expires": 60 * 60 * 5},
     },
-    "governance-chair-reminders": {
-        "task": "governance.tasks.send_chair_reminders",
-        "schedule": timedelta(days=1),
+    # Reminders (association/notifications): the scan makes what fell due in the hour
+    # (08:00 Stockholm time is reached by the 08:00 run, also across daylight saving).
+    "notifications-scan": {
+        "task": "association.notifications.tasks.scan_reminders",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 60 * 50},
+    },
+    "notifications-digests": {
+        "task": "association.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 60 * 60 * 20},
     },
     "decisions-close-due-proposals": {
         "task": "governance.decisions.tasks.close_due_proposals",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 60 * 4},
+    },
+    "notifications-requeue": {
+        "task": "association.notifications.tasks.requeue_stale",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 60 * 10},
     },
     "discard-stale-figure-imports": {
         "task": "members.tasks.discard_stale_imports",

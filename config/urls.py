@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", association_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("konto/aviseringar/", include("association.notifications.account_urls")),
     path("konto/", include("association.account_urls")),
     path("plattform/siffror/", include("members.platform_urls")),
     path("", include("governance.meetings.account_urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("<slug:association>/organ/", include("governance.urls")),
     path("<slug:association>/lokaler/", include("governance.rooms.urls")),
     path("<slug:association>/moten/", include("governance.meetings.urls")),
+    path("<slug:association>/aviseringar/", include("association.notifications.urls")),
     path("<slug:association>/anslagstavla/", include("governance.noticeboard.urls")),
     path("<slug:association>/beslut/", include("governance.decisions.urls")),
 ]

@@ -32,7 +32,6 @@ from governance.models import (
     TERMS_OVERLAP,
     Assignment,
     Body,
-    ChairReminder,
     ChairRule,
     HostRotation,
     HostRotationPlace,
@@ -55,7 +54,6 @@ __all__ = [
     "delete_assignment",
     "delete_seat",
     "invite_person",
-    "send_chair_reminders",
     "set_rotation",
     "update_assignment",
     "update_body",
@@ -635,56 +633,3 @@ def confirm_chair_proposal(*, body: Body, year: int, actor) -> list[Assignment]:
             )
         )
     return made
-
-
-@transaction.atomic
-def send_chair_reminders(*, association, today: date) -> int:
-    """In December, remind the association's editors and administrators once per body to
-    confirm next year's chairs where the host rule proposes someone not yet confirmed.
-    Returns how many bodies were reminded (0 on a second run)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from association.models import RoleAssignment, StaffRole
-
-    if today.month != 12:
-        return 0
-    year = today.year + 1
-    pending = []
-    for body in Body.objects.filter(association=association).exclude(chair_rule=ChairRule.NONE):
-        proposals = [p for p in chair_proposal(body=body, year=year) if p.already is None]
-        if not proposals:
-            continue
-        _reminder, created = ChairReminder.objects.get_or_create(
-            association=association, body=body, year=year
-        )
-        if created:
-            pending.append(body)
-    if not pending:
-        return 0
-    recipients = [
-        assignment.user
-        for assignment in RoleAssignment.objects.filter(
-            association=association, role__in=[StaffRole.ADMINISTRATOR, StaffRole.EDITOR]
-        ).select_related("user")
-        if assignment.user.is_active
-    ]
-    bodies = [
-        (body.name, reverse("governance:chair_proposal",
-                            kwargs={"association": association.slug, "body": body.slug})
-         + f"?year={year}")
-        for body in pending
-    ]  # fmt: skip
-    for user in recipients:
-        # In the recipient's language, not the worker's.
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {"association": association, "year": year, "bodies": bodies}
-            subject = " ".join(
-                render_to_string("governance/email/chair_reminder_subject.txt", context).split()
-            )
-            text = render_to_string("governance/email/chair_reminder_body.txt", context)
-        transaction.on_commit(lambda s=subject, t=text, e=user.email: send_mail(s, t, None, [e]))
-    return len(pending)

@@ -184,3 +184,155 @@ def pytest_sessionfinish(session, exitstatus):
 
     embedded.stop_redis_if_started_here()
     embedded.release_postgres()
+
+
+# --- notifications (association/notifications) ----------------------------------------------
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in the test's own process when queued (the real task code, no
+    worker): for tests of what a task does rather than of the worker around it."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+class ControlledCollector(_Collector):
+    """An SMTP server's handler the test steers: ``refuse`` answers the next so many
+    messages with 451 (try again later); ``delay`` holds each RCPT so long, and
+    ``waiting`` is set while it does (a worker can be killed mid-message, before the
+    message was accepted)."""
+
+    def __init__(self):
+        import threading
+
+        super().__init__()
+        self.refuse = 0
+        self.refused = 0
+        self.delay = 0.0
+        self.waiting = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        if self.delay:
+            self.waiting.set()
+            await asyncio.sleep(self.delay)
+            self.waiting.clear()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse > 0:
+            self.refuse -= 1
+            self.refused += 1
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def controlled_smtp():
+    """A real SMTP server on loopback with a ``ControlledCollector``; ``.port`` is its port
+    (for a worker process, which reads its mail settings from the environment)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    collector = ControlledCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    collector.port = port
+    yield collector
+    controller.stop()
+
+
+class WorkerProcess:
+    """A Celery worker process on its own queue that a test may kill (SIGKILL) and start
+    again. Mail goes to ``smtp_port``; a killed worker's unacknowledged message comes back
+    after ``visibility`` seconds (the Redis transport's visibility timeout)."""
+
+    def __init__(self, app, env, queue):
+        self.app, self.env, self.queue, self.process = app, env, queue, None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+             "--loglevel=WARNING", "-Q", self.queue, "--without-heartbeat",
+             "--without-gossip", "--without-mingle", "-n", f"{self.queue}@%h"],
+            cwd=BASE_DIR, env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            replies = self.app.control.ping(destination=[f"{self.queue}@{_host()}"], timeout=0.5)
+            if replies:
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError("The Celery worker exited at start")
+        self.stop()
+        raise RuntimeError("The Celery worker did not answer within 60 s")
+
+    def kill(self):
+        import signal
+
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+@pytest.fixture
+def notification_worker(django_db_setup, django_db_blocker, controlled_smtp):
+    """Start a worker (``notification_worker(batch_size=..., visibility=...)``) that mails
+    to ``controlled_smtp``; stopped when the test ends. Use with ``transactional_db``."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    queue = f"test-n-{uuid.uuid4().hex[:8]}"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    workers = []
+
+    def start(*, batch_size: int = 100, visibility: int = 3600) -> WorkerProcess:
+        with django_db_blocker.unblock():
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url_for_test_db(),
+                "REDIS_URL": settings.REDIS_URL,
+                "CELERY_QUEUE": queue,
+                "SAMVERKA_TESTING": "1",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(controlled_smtp.port),
+                "NOTIFICATIONS_BATCH_SIZE": str(batch_size),
+                "CELERY_VISIBILITY_TIMEOUT": str(visibility),
+                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            }
+        worker = WorkerProcess(app, env, queue)
+        worker.start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    app.conf.task_default_queue = previous_queue

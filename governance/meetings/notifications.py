@@ -1,89 +1,175 @@
-"""The e-mails of meetings, one small function per occasion (the reminders work will take
-them over). Each renders in the recipient's language and is called after commit."""
+"""The meetings' notifications, declared as kinds of the shared mechanism
+(``association/notifications``): the notice and its changes (required by the body's rules),
+a substitute's call-up and the staff's word of an absence. Each renders in the recipient's
+language; the notice carries the iCalendar invitation (REQUEST, or CANCEL)."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from association.calendar import calendar_bytes
-from association.tenancy import scopes_disabled, tenant_scope
+from association.notifications import services as notification_services
+from association.notifications.kinds import Kind, Recipient, absolute, register
 from governance.meetings import queries
 from governance.meetings.calendars import meeting_event
 from governance.meetings.models import Absence, Meeting
 
-SUBJECTS = {"notice", "moved", "changed", "cancelled"}
+SUBJECTS = {"notice", "moved", "changed", "cancelled", "called_up"}
 
 
-def _address(person) -> tuple[str, str]:
+def recipient_of(person) -> Recipient | None:
     user = person.user
     email = (user.email if user else "") or person.email
-    language = (user.preferred_language if user else "") or settings.LANGUAGE_CODE
-    return email, language
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path if getattr(settings, "SITE_URL", "") else path
-
-
-def send_to_person(meeting: Meeting, person, occasion: str) -> bool:
-    """One member's or substitute's e-mail about the meeting: the notice, a move, a change
-    of the agenda or a cancellation, with the calendar invitation (REQUEST, or CANCEL)."""
-    email, language = _address(person)
     if not email:
-        return False
-    items = queries.agenda(meeting)
-    url = _absolute(
-        reverse(
-            "meetings:agenda", kwargs={"association": meeting.association.slug, "pk": meeting.pk}
-        )
+        return None
+    language = (user.preferred_language if user else "") or settings.LANGUAGE_CODE
+    return Recipient(email=email, user_id=user.pk if user else None, language=language)
+
+
+def _meeting(data: dict) -> Meeting:
+    return Meeting.objects.select_related("body", "association").get(pk=data["meeting"])
+
+
+def _url(meeting: Meeting) -> str:
+    return reverse(
+        "meetings:agenda", kwargs={"association": meeting.association.slug, "pk": meeting.pk}
     )
-    with translation.override(language):
-        context = {
-            "meeting": meeting,
-            "items": items,
-            "occasion": occasion,
-            "url": url,
-            "person": person,
-            "association": meeting.association,
-        }
-        subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
-        body = render_to_string("meetings/email/body.txt", context)
-        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-        invitation = calendar_bytes(
-            [meeting_event(meeting, url=url, organizer=True)], name=str(meeting), method=method
-        )
-    message = EmailMessage(subject, body, None, [email])
-    message.attach("invite.ics", invitation, f"text/calendar; method={method}; charset=utf-8")
-    message.send()
-    return True
 
 
-def absence_reported(absence_id: int) -> int:
-    """Tell the association's staff who reported absence and which substitute is called up;
-    the substitute gets the notice too."""
+def _notice_context(association, data: dict) -> dict:
+    meeting = _meeting(data)
+    context = {
+        "meeting": meeting,
+        "items": queries.agenda(meeting),
+        "occasion": data.get("occasion", "notice"),
+        "url": absolute(_url(meeting)),
+    }
+    if data.get("absence"):
+        context["absence"] = Absence.objects.select_related("person").get(pk=data["absence"])
+    return context
+
+
+def _members(association, data: dict) -> list[Recipient]:
+    from governance.meetings import services
+
+    found = (recipient_of(person) for person in services.recipients(_meeting(data)))
+    return [recipient for recipient in found if recipient]
+
+
+def _substitute(association, data: dict) -> list[Recipient]:
+    absence = Absence.objects.select_related("substitute__user").get(pk=data["absence"])
+    found = recipient_of(absence.substitute) if absence.substitute else None
+    return [found] if found else []
+
+
+def _staff(association, data: dict) -> list[Recipient]:
     from association.models import RoleAssignment
 
-    with scopes_disabled():
-        absence = Absence.objects.select_related(
-            "meeting__body", "meeting__association", "person", "substitute__user"
-        ).get(pk=absence_id)
+    roles = RoleAssignment.objects.filter(association=association).select_related("user")
+    return [Recipient.of_user(role.user) for role in roles if role.user.is_active]
+
+
+def _invitation(association, data: dict) -> list[tuple[str, bytes, str]]:
+    meeting = _meeting(data)
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    invitation = calendar_bytes(
+        [meeting_event(meeting, url=absolute(_url(meeting)), organizer=True)],
+        name=str(meeting),
+        method=method,
+    )
+    return [("invite.ics", invitation, f"text/calendar; method={method}; charset=utf-8")]
+
+
+def _link(association, data: dict) -> str:
+    return _url(_meeting(data))
+
+
+def _absence_context(association, data: dict) -> dict:
+    absence = Absence.objects.select_related("meeting__body", "person", "substitute").get(
+        pk=data["absence"]
+    )
+    return {"absence": absence, "meeting": absence.meeting}
+
+
+NOTICE = register(
+    Kind(
+        key="meetings.notice",
+        label=_("Meeting notices"),
+        required=True,
+        subject="meetings/email/subject.txt",
+        body="meetings/email/body.txt",
+        context=_notice_context,
+        recipients=_members,
+        attachments=_invitation,
+        link=_link,
+    )
+)
+CHANGED = register(
+    Kind(
+        key="meetings.changed",
+        label=_("Meetings moved, cancelled or with a changed agenda"),
+        required=True,
+        subject="meetings/email/subject.txt",
+        body="meetings/email/body.txt",
+        context=_notice_context,
+        recipients=_members,
+        attachments=_invitation,
+        link=_link,
+    )
+)
+CALLED_UP = register(
+    Kind(
+        key="meetings.called_up",
+        label=_("Called up as a substitute"),
+        required=True,
+        subject="meetings/email/subject.txt",
+        body="meetings/email/body.txt",
+        context=_notice_context,
+        recipients=_substitute,
+        attachments=_invitation,
+        link=_link,
+    )
+)
+ABSENCE = register(
+    Kind(
+        key="meetings.absence",
+        label=_("Absence reported (staff)"),
+        subject="meetings/email/absence_subject.txt",
+        body="meetings/email/absence_body.txt",
+        context=_absence_context,
+        recipients=_staff,
+        link=_link,
+    )
+)
+
+
+def announce(association, meeting_id: int, occasion: str, delivery: str = "") -> list[int]:
+    """Make the notifications of a notice (once per meeting) or of a move, change or
+    cancellation (once per ``delivery``, a key made when the change was saved) and return
+    the e-mail deliveries still to send."""
+    from association.notifications.kinds import Occasion
+
+    kind = NOTICE if occasion == "notice" else CHANGED
+    key = f"meeting:{meeting_id}:notice" if occasion == "notice" else (
+        f"meeting:{meeting_id}:{occasion}:{delivery}"
+    )  # fmt: skip
+    occasion_ = Occasion(key=key, data={"meeting": meeting_id, "occasion": occasion})
+    ids = notification_services.make_notifications(association, kind, occasion_)
+    notification_services.queue_deliveries(association, ids)
+    return ids
+
+
+def absence_reported(absence: Absence) -> None:
+    """Inside the absence's transaction: staff are told, and the substitute called up gets
+    the notice (once the notice is out), both after commit."""
     meeting = absence.meeting
-    sent = 0
-    with tenant_scope(meeting.association):
-        staff = RoleAssignment.objects.filter(association=meeting.association).select_related(
-            "user"
-        )
-        for role in staff:
-            with translation.override(role.user.preferred_language or settings.LANGUAGE_CODE):
-                context = {"absence": absence, "meeting": meeting}
-                subject = " ".join(
-                    render_to_string("meetings/email/absence_subject.txt", context).split()
-                )
-                body = render_to_string("meetings/email/absence_body.txt", context)
-            EmailMessage(subject, body, None, [role.user.email]).send()
-            sent += 1
-        if absence.substitute is not None and meeting.notice_sent:
-            sent += send_to_person(meeting, absence.substitute, "notice")
-    return sent
+    data = {"absence": absence.pk, "meeting": meeting.pk, "occasion": "called_up"}
+    notification_services.notify(
+        "meetings.absence", association=meeting.association,
+        occasion_key=f"absence:{absence.pk}", data=data,
+    )  # fmt: skip
+    if absence.substitute_id is not None and meeting.notice_sent:
+        notification_services.notify(
+            "meetings.called_up", association=meeting.association,
+            occasion_key=f"absence:{absence.pk}:called_up", data=data,
+        )  # fmt: skip

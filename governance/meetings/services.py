@@ -602,8 +602,7 @@ def report_absence(*, meeting: Meeting, user: User) -> Absence:
     )
     from governance.meetings import notifications
 
-    absence_id = absence.pk
-    transaction.on_commit(lambda: notifications.absence_reported(absence_id))
+    notifications.absence_reported(absence)
     return absence
 
 

@@ -123,6 +123,15 @@ EXPECTED = {
     "meetings:minutes": Access.PUBLIC,
     "meetings:minutes_pdf": Access.PUBLIC,
     "meetings:overdue": Access.STAFF,
+    # Notifications: the person's own (across associations), the one-click link of every
+    # e-mail (its signed token is the key), the staff's log and lead times.
+    "my_notifications": Access.LOGGED_IN,
+    "my_notifications_read": Access.LOGGED_IN,
+    "my_notification_choices": Access.LOGGED_IN,
+    "notification_choice": Access.PUBLIC,
+    "notifications:log": Access.STAFF,
+    "notifications:lead_times": Access.EDITOR,
+    "notifications:resend": Access.EDITOR,
     "noticeboard:board": Access.PUBLIC,
     "noticeboard:atom": Access.PUBLIC,
     "noticeboard:calendar": Access.PUBLIC,
@@ -256,6 +265,14 @@ def values_for(page, home, user=None) -> dict:
 
                 values[param] = calendar_token(factories.make_user()).token
                 continue
+            if page.name == "notification_choice":
+                from association.notifications.services import choice_token
+
+                values[param] = choice_token(factories.make_user().pk, "meetings.absence")
+                continue
+            if page.name == "notifications:resend":
+                values[param] = _home_failed_delivery(home).pk
+                continue
             if page.name == "association:revoke_role":
                 values[param] = (
                     RoleAssignment.objects.filter(association=home, role="viewer").first().pk
@@ -325,6 +342,22 @@ def values_for(page, home, user=None) -> dict:
     for param in set(page.params) - set(values):
         values[param] = 2025
     return values
+
+
+def _home_failed_delivery(home):
+    """A failed e-mail of the home association (the log's "send again")."""
+    from association.notifications.models import Delivery, Notification
+
+    notification, _created = Notification.objects.get_or_create(
+        association=home, kind="meetings.absence", occasion_key="test",
+        recipient_key="e:x@example.org",
+        defaults={"email": "x@example.org", "subject": "Frånvaro", "body": "Frånvaro"},
+    )  # fmt: skip
+    delivery, _created = Delivery.objects.update_or_create(
+        association=home, notification=notification, channel="email",
+        defaults={"status": "failed", "last_error": "SMTPDataError: 451"},
+    )  # fmt: skip
+    return delivery
 
 
 def _home_meeting(home, noticed: bool = True):

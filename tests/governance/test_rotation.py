@@ -171,32 +171,36 @@ def test_a_fixed_host_and_a_chair_that_rotates(association, rotation):
 
 
 def test_december_reminds_staff_once_to_confirm_next_years_chairs(
-    council, association, smtp_server, django_capture_on_commit_callbacks
+    council, association, smtp_server, eager_tasks, django_capture_on_commit_callbacks
 ):
+    """The hand-over reminder is a kind of the notifications mechanism: the hourly scan
+    makes it on the first December morning at 08:00, once per body and year."""
+    from association.notifications import services as notifications
+    from association.notifications.kinds import local_moment
     from association.tenancy import tenant_scope
 
     factories.make_staff(association, "editor", "redaktor@example.org")
     factories.make_staff(association, "viewer", "lasare@example.org")
 
-    def run(day):
+    def run(day, hour=8):
         with tenant_scope(association), django_capture_on_commit_callbacks(execute=True):
-            return services.send_chair_reminders(association=association, today=day)
+            return notifications.scan(association, local_moment(day).replace(hour=hour))
 
     assert run(date(2023, 11, 30)) == 0  # only in December
+    assert run(date(2023, 12, 1), hour=7) == 0  # at 08:00
     assert run(date(2023, 12, 1)) == 1  # Vännäs hosts 2024 and has members to propose
-    assert run(date(2023, 12, 2)) == 0  # once per body and year
+    assert run(date(2023, 12, 2)) == 1  # still waiting: found again, but made once
     assert [m["To"] for m in smtp_server.messages] == ["redaktor@example.org"]
-    body = smtp_server.messages[0].get_content()
+    body = smtp_server.messages[0].get_body(("plain",)).get_content()
     assert "/norrbotten/organ/rad/ordforande/?year=2024" in body
     assert "2024" in smtp_server.messages[0]["Subject"]
     assert "ordförande" in smtp_server.messages[0]["Subject"].lower()  # in Swedish
 
 
 def test_the_reminder_task_sweeps_every_association(council):
-    from governance.tasks import send_chair_reminders
+    from association.notifications.tasks import scan_reminders
 
     factories.make_association("annat-forbund")
-    result = send_chair_reminders()
+    result = scan_reminders()
     assert set(result) == {"norrbotten", "annat-forbund"}
     assert result["annat-forbund"] == 0  # no bodies there
-    assert send_chair_reminders()["norrbotten"] == 0  # never twice

@@ -1,0 +1,1 @@
+"""Reminders and notifications: one mechanism for every kind (see ``kinds``)."""
