@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.calendar import STOCKHOLM
 from association.models import User
+from association.notifications.services import notify
 from association.services import ConcurrentEditError, record_history
 from governance.decisions import queries
 from governance.decisions.models import (
@@ -269,10 +270,12 @@ def circulate(
     Answer.objects.bulk_create(
         Answer(association=body.association, proposal=proposal, person=person) for person in members
     )
-    from governance.decisions.tasks import announce_proposal
-
-    association_id, proposal_id = body.association_id, proposal.pk
-    transaction.on_commit(lambda: announce_proposal.delay(association_id, proposal_id))
+    notify(
+        "decisions.proposal_circulated",
+        association=body.association,
+        occasion_key=f"proposal:{proposal.pk}:circulated",
+        data={"proposal": proposal.pk},
+    )
     record_history(
         association=body.association,
         actor=actor,

@@ -265,12 +265,21 @@ def test_staff_record_a_written_answer_for_a_member(client, body, association):
         assert (row.answer, row.answered_by) == (False, editor)
 
 
-def test_the_members_are_e_mailed_once(body, association, smtp_server):
-    from governance.decisions.tasks import announce_proposal
+def test_the_members_are_e_mailed_once(
+    body, association, smtp_server, eager_tasks, django_capture_on_commit_callbacks
+):
+    """Through the shared notifications mechanism: one e-mail per member, and a retried
+    occasion (a redelivered task) sends nothing more."""
+    from association.notifications.services import notify
 
-    proposal = circulate(body)
-    assert announce_proposal(association.pk, proposal.pk) == 3
-    assert announce_proposal(association.pk, proposal.pk) == 0  # a retried task
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = circulate(body)
+    assert len(smtp_server.messages) == 3
+    with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
+        notify("decisions.proposal_circulated", association=association,
+               occasion_key=f"proposal:{proposal.pk}:circulated",
+               data={"proposal": proposal.pk})  # fmt: skip
+    assert len(smtp_server.messages) == 3
     recipients = {m["To"] for m in smtp_server.messages}
     assert recipients == {body.people["chair"].email, *(u.email for u in body.people["members"])}
     text = smtp_server.messages[0].get_body(("plain",)).get_content()
