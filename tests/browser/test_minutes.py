@@ -1,5 +1,6 @@
 """The minutes in Chromium: staff (the secretary) record a meeting and draft the minutes;
-two adjusters log in with their second factor and approve; the minutes are then public."""
+two adjusters log in with their second factor and approve; the minutes are then public and
+their notice is on the notice board and in its Atom feed."""
 
 import datetime
 import re
@@ -113,5 +114,14 @@ def test_secretary_records_two_adjusters_approve_and_the_public_reads(
     expect(main.get_by_text("Personalfrågor")).to_have_count(0)
     expect(main.get_by_text(re.compile("Cecilia Justerare: justerade"))).to_be_visible()
     check()
+    # The adjustment posted the notice: on the public notice board and in its Atom feed.
+    page.goto(f"/{site.first.slug}/anslagstavla/")
+    notice = page.locator("main").get_by_role(
+        "link", name="Förbundsstyrelse, 10 december 2026", exact=True
+    )
+    expect(notice).to_be_visible()
+    check()
+    feed = page.request.get(f"/{site.first.slug}/anslagstavla/atom.xml")
+    assert feed.ok and "Förbundsstyrelse" in feed.text() and "10 december 2026" in feed.text()
     assert not page.console_errors
     assert not problems, "\n".join(problems)
