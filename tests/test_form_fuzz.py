@@ -32,7 +32,7 @@ from tests.association.test_permissions import values_for
 from tests.urlwalk import project_pages
 
 # CI runs a few per form; SAMVERKA_FUZZ_EXAMPLES=500 searches deeper locally.
-EXAMPLES_PER_FORM = int(os.environ.get("SAMVERKA_FUZZ_EXAMPLES", "15"))
+EXAMPLES_PER_FORM = int(os.environ.get("SAMVERKA_FUZZ_EXAMPLES", "10"))
 # Posting to allauth or the Django admin tests their code, not ours (they have their own).
 FOREIGN_PREFIXES = ("/accounts/", "/admin/")
 # Tables a request may touch whatever it does with the submission.
