@@ -2,7 +2,8 @@
 then runs with the scope the request or task opens (pretix's pattern)."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from association.models import Association, StaffRole
 from association.services import assign_role, create_person
@@ -52,10 +53,41 @@ def make_body(association: Association, slug: str = "styrelse", kind: str = "boa
         return Body.objects.create(association=association, slug=slug, kind=kind, **fields)
 
 
-TERM_START, TERM_END = date(2023, 1, 1), date(2026, 12, 31)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def make_term(association: Association, name: str = "2023–2026", start=TERM_START, end=TERM_END):
+def _term_around(today: date) -> tuple[date, date]:
+    """The four calendar years that end with the year 60 days from today.
+
+    Tests build dates relative to the real today (a meeting in two weeks, one held last
+    month), so the test term must hold today with room on both sides, whatever day the
+    suite runs: today is always at least 60 days before its end and over two and a half
+    years after its start.
+    """
+    last = (today + timedelta(days=60)).year
+    return date(last - 3, 1, 1), date(last, 12, 31)
+
+
+TERM_START, TERM_END = _term_around(datetime.now(STOCKHOLM).date())
+TERM_NAME = f"{TERM_START.year}–{TERM_END.year}"
+NEXT_TERM_START, NEXT_TERM_END = date(TERM_END.year + 1, 1, 1), date(TERM_END.year + 4, 12, 31)
+NEXT_TERM_NAME = f"{NEXT_TERM_START.year}–{NEXT_TERM_END.year}"
+
+
+def in_term(year: int, month: int, day: int) -> date:
+    """A day of the test term, its years written 1–4: ``in_term(2, 7, 1)`` is 1 July of
+    the term's second year. For tests of rules within a term, whatever today is."""
+    assert 1 <= year <= 4, year
+    return date(TERM_START.year + year - 1, month, day)
+
+
+def days_from_today(days: int, hour: int = 10) -> datetime:
+    """``hour`` o'clock Stockholm time, ``days`` days from today (negative: ago)."""
+    day = datetime.now(STOCKHOLM).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
+
+
+def make_term(association: Association, name: str = TERM_NAME, start=TERM_START, end=TERM_END):
     from governance.models import Term
 
     with scopes_disabled():
@@ -135,20 +167,15 @@ def current_totp_code(secret: str) -> str:
 
 
 def make_meeting(body, starts_at=None, *, hours=2, notice=False, items=0, **fields):
-    """A meeting of ``body`` through the service (10:00 Stockholm time on 10 December 2026
+    """A meeting of ``body`` through the service (10:00 Stockholm time two weeks from today
     unless told), its notice sent if ``notice``."""
-    import datetime
-    from zoneinfo import ZoneInfo
-
     from governance.meetings import services
 
-    starts_at = starts_at or datetime.datetime(
-        2026, 12, 10, 10, tzinfo=ZoneInfo("Europe/Stockholm")
-    )
+    starts_at = starts_at or days_from_today(14)
     with scopes_disabled():
         meeting = services.create_meeting(
             body=body, actor=None, starts_at=starts_at,
-            ends_at=starts_at + datetime.timedelta(hours=hours), **fields,
+            ends_at=starts_at + timedelta(hours=hours), **fields,
         )  # fmt: skip
         for number in range(items):
             services.add_item(meeting=meeting, actor=None, title=f"Ärende {number + 1}")
@@ -167,16 +194,10 @@ def make_item(meeting, title: str = "Verksamhetsplan och budget", **fields):
 def make_adjusted_minutes(meeting, adjusted_at=None, *, number: int = 1, **fields):
     """A version of ``meeting``'s minutes stored as adjusted (as the adjustment leaves it),
     adjusted at 15:00 Stockholm time on the meeting's day unless told. No signal is sent."""
-    import datetime
-    from zoneinfo import ZoneInfo
-
     from governance.meetings.models import Minutes, MinutesStatus
 
     if adjusted_at is None:
-        day = meeting.starts_at.astimezone(ZoneInfo("Europe/Stockholm")).date()
-        adjusted_at = datetime.datetime.combine(
-            day, datetime.time(15), tzinfo=ZoneInfo("Europe/Stockholm")
-        )
+        adjusted_at = meeting.starts_at.astimezone(STOCKHOLM).replace(hour=15, minute=0)
     with scopes_disabled():
         return Minutes.objects.create(
             association=meeting.association, meeting=meeting, number=number,

@@ -34,7 +34,9 @@ def count_queries(client, home, user) -> dict[str, int]:
 
 
 def grow(home, extra: int) -> None:
-    from governance.models import Body
+    from django.utils import timezone
+
+    from governance.models import Body, Term
     from members.models import Membership, Municipality
 
     with scopes_disabled():
@@ -55,11 +57,17 @@ def grow(home, extra: int) -> None:
                 home, f"grupp-{number}", kind="steering_group", reports_to=parent
             )
     seat = factories.make_post(board, members=extra, substitutes=extra, label="Många")
+    with scopes_disabled():  # the demo's own term of today, not the factories' one
+        today = timezone.localdate()
+        term = Term.objects.get(association=home, starts_on__lte=today, ends_on__gte=today)
+    span = {"term": term, "starts_on": term.starts_on, "ends_on": term.ends_on}
     for _ in range(extra):
         member = factories.make_person(home, email="a@example.org", phone="070")
-        factories.assign(board, member, seat=seat)
+        factories.assign(board, member, seat=seat, **span)
         substitute = factories.make_person(home, party="S")
-        factories.assign(board, substitute, role="substitute", seat=seat, substitute_for=member)
+        factories.assign(
+            board, substitute, role="substitute", seat=seat, substitute_for=member, **span
+        )
         factories.make_staff(home, "viewer", totp=False)
 
 

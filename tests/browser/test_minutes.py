@@ -4,9 +4,10 @@ their notice is on the notice board and in its Atom feed."""
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from tests import factories
@@ -28,7 +29,7 @@ def meeting(site):
                                    last_name="Justerare")  # fmt: skip
         factories.make_member(site.first_body, user, role=role)
         adjusters.append((user, factories.give_totp(user)))
-    start = datetime.datetime(2026, 12, 10, 10, tzinfo=ZoneInfo("Europe/Stockholm"))
+    start = factories.days_from_today(-1)  # held yesterday
     with scopes_disabled():
         meeting = services.create_meeting(
             body=site.first_body, actor=None, starts_at=start,
@@ -96,7 +97,8 @@ def test_secretary_records_two_adjusters_approve_and_the_public_reads(
         page.context.clear_cookies()
         log_in(page, user.email, secret)
         page.locator("header").get_by_role("link", name="Mina sammanträden").click()
-        mine = page.locator("main").get_by_role("link", name="Förbundsstyrelse 2026-12-10")
+        held_on = meeting.starts_at.astimezone(factories.STOCKHOLM).date()
+        mine = page.locator("main").get_by_role("link", name=f"Förbundsstyrelse {held_on}")
         mine.click()
         expect(page).to_have_url(re.compile(r"/protokoll/justera/"))
         check()
@@ -116,12 +118,12 @@ def test_secretary_records_two_adjusters_approve_and_the_public_reads(
     check()
     # The adjustment posted the notice: on the public notice board and in its Atom feed.
     page.goto(f"/{site.first.slug}/anslagstavla/")
-    notice = page.locator("main").get_by_role(
-        "link", name="Förbundsstyrelse, 10 december 2026", exact=True
-    )
+    with translation.override("sv"):
+        held = date_format(meeting.starts_at.astimezone(factories.STOCKHOLM).date(), "j F Y")
+    notice = page.locator("main").get_by_role("link", name=f"Förbundsstyrelse, {held}", exact=True)
     expect(notice).to_be_visible()
     check()
     feed = page.request.get(f"/{site.first.slug}/anslagstavla/atom.xml")
-    assert feed.ok and "Förbundsstyrelse" in feed.text() and "10 december 2026" in feed.text()
+    assert feed.ok and "Förbundsstyrelse" in feed.text() and held in feed.text()
     assert not page.console_errors
     assert not problems, "\n".join(problems)

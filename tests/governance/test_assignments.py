@@ -12,6 +12,15 @@ from association.tenancy import scopes_disabled, tenant_scope
 from governance import services
 from governance.models import Assignment, Term
 from tests import factories
+from tests.factories import (
+    NEXT_TERM_END,
+    NEXT_TERM_NAME,
+    NEXT_TERM_START,
+    TERM_END,
+    TERM_NAME,
+    TERM_START,
+    in_term,
+)
 
 
 @pytest.fixture
@@ -21,6 +30,9 @@ def committee(association):
     umea = factories.make_post(body, "2480", members=3, substitutes=3)
     ornskoldsvik = factories.make_post(body, "2284", members=2, substitutes=2)
     return body, umea, ornskoldsvik
+
+
+BEFORE_TERM = date(TERM_START.year - 1, 12, 31)
 
 
 def refused(call, field: str) -> str:
@@ -42,16 +54,16 @@ def test_a_seat_takes_as_many_members_as_it_has_places(association, committee):
         first = Assignment.objects.get(person=people[0])
         services.update_assignment(
             assignment=first, actor=None, expected_version=first.version,
-            data={"ends_on": date(2024, 12, 31)},
+            data={"ends_on": in_term(2, 12, 31)},
         )  # fmt: skip
-    factories.assign(body, people[3], seat=umea, starts_on=date(2025, 1, 1))
+    factories.assign(body, people[3], seat=umea, starts_on=in_term(3, 1, 1))
     message = refused(
         lambda: factories.assign(
-            body, factories.make_person(association), seat=umea, starts_on=date(2024, 6, 1)
+            body, factories.make_person(association), seat=umea, starts_on=in_term(2, 6, 1)
         ),
         "seat",
     )
-    assert "2024-06-01" in message
+    assert in_term(2, 6, 1).isoformat() in message
 
 
 def test_members_and_substitutes_are_counted_apart(association, committee):
@@ -89,14 +101,14 @@ def test_a_seat_cannot_shrink_below_the_places_filled(association, committee):
 def test_the_same_person_cannot_sit_twice_in_one_body_at_once(association, committee):
     body, umea, ornskoldsvik = committee
     person = factories.make_person(association)
-    factories.assign(body, person, seat=umea, ends_on=date(2024, 12, 31))
+    factories.assign(body, person, seat=umea, ends_on=in_term(2, 12, 31))
     message = refused(
-        lambda: factories.assign(body, person, seat=ornskoldsvik, starts_on=date(2024, 12, 31)),
+        lambda: factories.assign(body, person, seat=ornskoldsvik, starts_on=in_term(2, 12, 31)),
         "person",
     )
     assert "redan" in message
     # The day after is fine, and so is another body at the same time.
-    factories.assign(body, person, seat=ornskoldsvik, starts_on=date(2025, 1, 1))
+    factories.assign(body, person, seat=ornskoldsvik, starts_on=in_term(3, 1, 1))
     other = factories.make_body(association, "brand", kind="joint_committee")
     factories.assign(other, person)
 
@@ -105,15 +117,15 @@ def test_dates_must_lie_within_the_term(association, committee):
     body, umea, _ = committee
     person = factories.make_person(association)
     message = refused(
-        lambda: factories.assign(body, person, seat=umea, ends_on=date(2027, 1, 1)), "starts_on"
+        lambda: factories.assign(body, person, seat=umea, ends_on=NEXT_TERM_START), "starts_on"
     )
-    assert "2023–2026" in message and "2026-12-31" in message
+    assert TERM_NAME in message and in_term(4, 12, 31).isoformat() in message
     refused(
-        lambda: factories.assign(body, person, seat=umea, starts_on=date(2022, 12, 31)),
+        lambda: factories.assign(body, person, seat=umea, starts_on=BEFORE_TERM),
         "starts_on",
     )
     factories.assign(
-        body, person, seat=umea, starts_on=date(2023, 1, 1), ends_on=date(2026, 12, 31)
+        body, person, seat=umea, starts_on=in_term(1, 1, 1), ends_on=in_term(4, 12, 31)
     )
 
 
@@ -122,7 +134,7 @@ def test_an_assignment_cannot_end_before_it_starts(association, committee):
     refused(
         lambda: factories.assign(
             body, factories.make_person(association), seat=umea,
-            starts_on=date(2024, 5, 1), ends_on=date(2024, 4, 30),
+            starts_on=in_term(2, 5, 1), ends_on=in_term(2, 4, 30),
         ),
         "ends_on",
     )  # fmt: skip
@@ -133,7 +145,7 @@ def test_a_personal_substitute_stands_in_for_a_member_of_the_body(association, c
     member = factories.make_person(association)
     outsider = factories.make_person(association)
     substitute = factories.make_person(association)
-    factories.assign(body, member, seat=umea, ends_on=date(2024, 12, 31))
+    factories.assign(body, member, seat=umea, ends_on=in_term(2, 12, 31))
     message = refused(
         lambda: factories.assign(
             body, substitute, role="substitute", seat=umea, substitute_for=outsider
@@ -145,7 +157,7 @@ def test_a_personal_substitute_stands_in_for_a_member_of_the_body(association, c
     refused(
         lambda: factories.assign(
             body, substitute, role="substitute", seat=umea, substitute_for=member,
-            starts_on=date(2025, 1, 1),
+            starts_on=in_term(3, 1, 1),
         ),
         "substitute_for",
     )  # fmt: skip
@@ -157,7 +169,7 @@ def test_a_personal_substitute_stands_in_for_a_member_of_the_body(association, c
     )
     made = factories.assign(
         body, substitute, role="substitute", seat=umea, substitute_for=member,
-        ends_on=date(2024, 12, 31),
+        ends_on=in_term(2, 12, 31),
     )  # fmt: skip
     assert made.substitute_for == member
 
@@ -221,13 +233,16 @@ def test_every_change_is_in_the_history(association, committee):
     with scopes_disabled():
         services.update_assignment(
             assignment=made, actor=None, expected_version=made.version,
-            data={"ends_on": date(2025, 6, 30)},
+            data={"ends_on": in_term(3, 6, 30)},
         )  # fmt: skip
         entries = AuditEntry.objects.filter(
             object_type="governance.assignment", object_id=str(made.pk)
         ).order_by("id")
         assert [e.action for e in entries] == ["created", "updated"]
-        assert entries[1].changes["ends_on"] == ["2026-12-31", "2025-06-30"]
+        assert entries[1].changes["ends_on"] == [
+            in_term(4, 12, 31).isoformat(),
+            in_term(3, 6, 30).isoformat(),
+        ]
 
 
 def test_a_stale_edit_is_refused(association, committee):
@@ -235,10 +250,10 @@ def test_a_stale_edit_is_refused(association, committee):
     made = factories.assign(body, factories.make_person(association), seat=umea)
     with scopes_disabled():
         services.update_assignment(assignment=made, actor=None, expected_version=1,
-                                   data={"ends_on": date(2025, 6, 30)})  # fmt: skip
+                                   data={"ends_on": in_term(3, 6, 30)})  # fmt: skip
         with pytest.raises(services.ConcurrentEditError):
             services.update_assignment(assignment=made, actor=None, expected_version=1,
-                                       data={"ends_on": date(2025, 5, 31)})  # fmt: skip
+                                       data={"ends_on": in_term(3, 5, 31)})  # fmt: skip
 
 
 # --- the database's own rules -----------------------------------------------------------
@@ -247,7 +262,7 @@ def test_a_stale_edit_is_refused(association, committee):
 def raw(body, person, **fields) -> Assignment:
     """Store a row without the service, as a buggy code path would."""
     term = factories.make_term(body.association)
-    defaults = {"role": "member", "starts_on": date(2023, 1, 1), "ends_on": date(2026, 12, 31)}
+    defaults = {"role": "member", "starts_on": in_term(1, 1, 1), "ends_on": in_term(4, 12, 31)}
     with scopes_disabled(), transaction.atomic():
         return Assignment.objects.create(
             association=body.association, body=body, term=term, person=person,
@@ -258,10 +273,10 @@ def raw(body, person, **fields) -> Assignment:
 def test_postgresql_refuses_overlapping_assignments_of_one_person(association, committee):
     body, _umea, _ = committee
     person = factories.make_person(association)
-    raw(body, person, ends_on=date(2024, 6, 30))
+    raw(body, person, ends_on=in_term(2, 6, 30))
     with pytest.raises(IntegrityError, match="one_assignment_per_person_and_body_at_a_time"):
-        raw(body, person, starts_on=date(2024, 6, 30))
-    raw(body, person, starts_on=date(2024, 7, 1))  # the next day is free
+        raw(body, person, starts_on=in_term(2, 6, 30))
+    raw(body, person, starts_on=in_term(2, 7, 1))  # the next day is free
 
 
 def test_postgresql_refuses_two_chairs_and_two_substitutes_in_one_place(association, committee):
@@ -280,8 +295,8 @@ def test_postgresql_refuses_overlapping_terms(association):
     factories.make_term(association)
     with pytest.raises(IntegrityError, match="terms_do_not_overlap"), scopes_disabled():
         Term.objects.create(
-            association=association, name="x", starts_on=date(2026, 12, 31),
-            ends_on=date(2030, 12, 31),
+            association=association, name="x", starts_on=in_term(4, 12, 31),
+            ends_on=NEXT_TERM_END,
         )  # fmt: skip
 
 
@@ -289,14 +304,14 @@ def test_the_term_service_explains_an_overlap(association):
     factories.make_term(association)
     with tenant_scope(association), pytest.raises(ValidationError) as info:
         services.create_term(
-            association=association, actor=None, name="2026–2029",
-            starts_on=date(2026, 1, 1), ends_on=date(2029, 12, 31),
+            association=association, actor=None, name="Överlappande",
+            starts_on=in_term(4, 1, 1), ends_on=date(TERM_END.year + 3, 12, 31),
         )  # fmt: skip
     assert "täcker redan" in " ".join(info.value.messages)
     with tenant_scope(association):
         services.create_term(
-            association=association, actor=None, name="2027–2030",
-            starts_on=date(2027, 1, 1), ends_on=date(2030, 12, 31),
+            association=association, actor=None, name=NEXT_TERM_NAME,
+            starts_on=NEXT_TERM_START, ends_on=NEXT_TERM_END,
         )  # fmt: skip
 
 
@@ -309,7 +324,7 @@ def test_a_constraint_that_fires_in_a_race_becomes_the_same_message(association,
     term = factories.make_term(association)
     duplicate = Assignment(
         association=association, body=body, seat=umea, term=term, person=person, role="member",
-        starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31),
+        starts_on=in_term(2, 1, 1), ends_on=in_term(2, 12, 31),
     )  # fmt: skip
     with scopes_disabled(), pytest.raises(ValidationError) as info:
         services._save_guarded(duplicate)

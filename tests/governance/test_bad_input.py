@@ -6,6 +6,7 @@ import pytest
 from association.models import AuditEntry
 from association.tenancy import scopes_disabled
 from tests import factories
+from tests.factories import in_term
 from tests.urlwalk import project_pages
 
 JUNK = {
@@ -68,7 +69,7 @@ def test_another_associations_person_is_not_a_valid_choice(client, association, 
         term = factories.make_term(association)
     response = client.post(f"/norrbotten/organ/{body.slug}/uppdrag/ny/", {
         "person": foreign_person.pk, "seat": seat.pk, "role": "member", "term": term.pk,
-        "starts_on": "2023-01-01", "ends_on": "2026-12-31",
+        "starts_on": in_term(1, 1, 1).isoformat(), "ends_on": in_term(4, 12, 31).isoformat(),
     })  # fmt: skip
     assert response.status_code == 200
     assert "person" in response.context["form"].errors

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +10,9 @@ from association.models import AuditEntry
 from association.tenancy import scopes_disabled
 from governance.models import Assignment, Body, Person
 from tests import factories
+from tests.factories import NEXT_TERM_END, NEXT_TERM_NAME, NEXT_TERM_START, in_term
+
+ON_A_DAY = f"/norrbotten/organ/styrelse/?datum={in_term(2, 3, 1)}"
 
 
 @pytest.fixture
@@ -32,16 +34,16 @@ def board(association):
 
         chair.municipality = Municipality.objects.get(code="2580")
         chair.save()
-    factories.assign(body, chair, role="chair", seat=lulea, ends_on=date(2024, 12, 31))
+    factories.assign(body, chair, role="chair", seat=lulea, ends_on=in_term(2, 12, 31))
     substitute = factories.make_person(association, first_name="Sara", last_name="Ersättare",
                                        email="sara@example.org")  # fmt: skip
     factories.assign(body, substitute, role="substitute", seat=lulea, substitute_for=chair,
-                     ends_on=date(2024, 12, 31))  # fmt: skip
+                     ends_on=in_term(2, 12, 31))  # fmt: skip
     return body, lulea, party, chair
 
 
 def test_the_public_body_page_shows_no_contact_details(client, board):
-    page = client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    page = client.get(ON_A_DAY).text
     assert "Carina Ordförande" in page and "Luleå" in page and ">S<" in page
     assert "Sara Ersättare" in page and "Carina Ordförande" in page
     assert "Leder förbundet." in page and "riksdagspartier" in page
@@ -49,28 +51,26 @@ def test_the_public_body_page_shows_no_contact_details(client, board):
     assert "sara@example.org" not in page
     # A logged-in person without any part in the association sees no more.
     client.force_login(factories.make_user())
-    assert (
-        "carina@example.org" not in client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
-    )
+    assert "carina@example.org" not in client.get(ON_A_DAY).text
 
 
 def test_members_and_staff_see_contact_details(client, board, association):
     body, _lulea, party, _chair = board
     client.force_login(factories.make_staff(association, "viewer"))
-    assert "carina@example.org" in client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    assert "carina@example.org" in client.get(ON_A_DAY).text
     client.force_login(factories.make_member(body, seat=party))
-    assert "carina@example.org" in client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    assert "carina@example.org" in client.get(ON_A_DAY).text
 
 
 def test_composition_on_a_past_date(client, board, association):
     body, lulea, _party, _chair = board
     successor = factories.make_person(association, first_name="Nils", last_name="Efterträdare")
-    factories.assign(body, successor, role="chair", seat=lulea, starts_on=date(2025, 1, 1))
-    before = client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
-    after = client.get("/norrbotten/organ/styrelse/?datum=2025-03-01").text
+    factories.assign(body, successor, role="chair", seat=lulea, starts_on=in_term(3, 1, 1))
+    before = client.get(ON_A_DAY).text
+    after = client.get(f"/norrbotten/organ/styrelse/?datum={in_term(3, 3, 1)}").text
     assert "Carina Ordförande" in before and "Nils Efterträdare" not in before
     assert "Nils Efterträdare" in after and "Carina Ordförande" not in after
-    assert "2024-03-01" in before
+    assert in_term(2, 3, 1).isoformat() in before
 
 
 @pytest.mark.parametrize("value", ["igår", "2024-13-45", "0001-01-01", "9999-12-31", "' OR 1=1"])
@@ -80,10 +80,10 @@ def test_a_bad_date_falls_back_to_today(client, board, value):
 
 
 def test_vacancies_on_the_body_page_and_for_the_association(client, board, association):
-    page = client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    page = client.get(ON_A_DAY).text
     assert "Riksdagsparti" in page  # the party seat is empty
     client.force_login(factories.make_staff(association, "viewer"))
-    # After 2024 every Luleå place is empty too.
+    # After the term's second year every Luleå place is empty too.
     page = client.get("/norrbotten/organ/vakanser/").text
     assert "Luleå" in page and "Riksdagsparti" in page
     assert "2 ledamotsplatser och 1 ersättarplatser" in page
@@ -93,11 +93,11 @@ def test_vacancies_for_the_next_term(client, board, association):
     with scopes_disabled():
         from governance.services import create_term
 
-        create_term(association=association, actor=None, name="2027–2030",
-                    starts_on=date(2027, 1, 1), ends_on=date(2030, 12, 31))  # fmt: skip
+        create_term(association=association, actor=None, name=NEXT_TERM_NAME,
+                    starts_on=NEXT_TERM_START, ends_on=NEXT_TERM_END)  # fmt: skip
     client.force_login(factories.make_staff(association, "viewer"))
     page = client.get("/norrbotten/organ/vakanser/?period=next").text
-    assert "2027–2030" in page and "2027-01-01" in page
+    assert NEXT_TERM_NAME in page and NEXT_TERM_START.isoformat() in page
     assert "Luleå" in page
 
 
@@ -152,14 +152,14 @@ def test_staff_create_a_body_a_seat_a_person_and_an_assignment(client, associati
         seat = kim.association and Body.objects.get(slug="socialberedning").seats.get()
         term = factories.make_term(association)
     data = {"person": kim.pk, "seat": seat.pk, "role": "member", "term": term.pk,
-            "starts_on": "2023-01-01", "ends_on": "2026-12-31"}  # fmt: skip
+            "starts_on": str(in_term(1, 1, 1)), "ends_on": str(in_term(4, 12, 31))}  # fmt: skip
     assert client.post("/norrbotten/organ/socialberedning/uppdrag/ny/", data).status_code == 302
     # The same again is refused on the form, with what was typed kept.
     other = factories.make_person(association)
     response = client.post("/norrbotten/organ/socialberedning/uppdrag/ny/",
                            {**data, "person": other.pk})  # fmt: skip
     assert response.status_code == 200
-    assert "Kiruna" in response.text and 'value="2023-01-01"' in response.text
+    assert "Kiruna" in response.text and f'value="{in_term(1, 1, 1)}"' in response.text
     assert "errorlist" in response.text
     with scopes_disabled():
         assert Assignment.objects.filter(person=kim).count() == 1
@@ -200,7 +200,7 @@ def test_body_history_lists_every_change(client, board, association):
 
 def test_exports_of_a_body_and_of_all_assignments(client, board, association):
     client.force_login(factories.make_staff(association, "viewer"))
-    response = client.get("/norrbotten/organ/styrelse/ledamoter.csv?datum=2024-03-01")
+    response = client.get(f"/norrbotten/organ/styrelse/ledamoter.csv?datum={in_term(2, 3, 1)}")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     names = {tuple(row[2:4]) for row in rows}
@@ -256,7 +256,7 @@ def test_no_personal_identity_number_is_stored():
 def test_staff_see_every_seat_with_its_filled_places(client, board, association):
     _body, lulea, party, _chair = board
     client.force_login(factories.make_staff(association, "editor"))
-    page = client.get("/norrbotten/organ/styrelse/?datum=2024-03-01").text
+    page = client.get(ON_A_DAY).text
     assert f"/norrbotten/organ/styrelse/platser/{lulea.pk}/" in page  # filled, still editable
     assert f"/norrbotten/organ/styrelse/platser/{party.pk}/" in page
     assert "1 / 1" in page and "0 / 1" in page

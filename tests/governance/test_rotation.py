@@ -11,6 +11,9 @@ from governance.models import Assignment
 from members.models import Municipality
 from tests import factories
 
+# The rotation starts with the test term, whatever year the suite runs in.
+Y0 = factories.TERM_START.year
+
 # Umeåregionen from 2023: Vindeln, then Vännäs, Örnsköldsvik, Bjurholm, Nordmaling,
 # Robertsfors, Umeå, and Vindeln again.
 ORDER = ["2404", "2460", "2284", "2403", "2401", "2409", "2480"]
@@ -21,7 +24,7 @@ def rotation(association):
     with scopes_disabled():
         places = [Municipality.objects.get(code=code) for code in ORDER]
         return services.set_rotation(
-            association=association, actor=None, name="Värdkommun", first_year=2023,
+            association=association, actor=None, name="Värdkommun", first_year=Y0,
             municipalities=places,
         )  # fmt: skip
 
@@ -32,17 +35,17 @@ def names(rotation, years):
 
 
 def test_the_rotation_follows_the_table_and_wraps_around(rotation):
-    assert names(rotation, range(2023, 2031)) == [
+    assert names(rotation, range(Y0, Y0 + 8)) == [
         "Vindeln", "Vännäs", "Örnsköldsvik", "Bjurholm", "Nordmaling", "Robertsfors", "Umeå",
         "Vindeln",
     ]  # fmt: skip
     with scopes_disabled():
         # The chief executives' vice chair comes from the next in line (the source's table).
-        assert rotation.next_in_line(2024).name == "Örnsköldsvik"
-        assert rotation.next_in_line(2029).name == "Vindeln"  # over the wrap-around
-        assert rotation.next_in_line(2030).name == "Vännäs"
-        assert rotation.host(2022) is None  # before the first year
-        assert rotation.host(2023 + 7 * 10).name == "Vindeln"
+        assert rotation.next_in_line(Y0 + 1).name == "Örnsköldsvik"
+        assert rotation.next_in_line(Y0 + 6).name == "Vindeln"  # over the wrap-around
+        assert rotation.next_in_line(Y0 + 7).name == "Vännäs"
+        assert rotation.host(Y0 - 1) is None  # before the first year
+        assert rotation.host(Y0 + 7 * 10).name == "Vindeln"
 
 
 def test_the_public_page_shows_who_hosts_which_year(client, rotation):
@@ -53,12 +56,12 @@ def test_the_public_page_shows_who_hosts_which_year(client, rotation):
 def test_a_rotation_is_entered_once_by_name_or_code(client, association):
     client.force_login(factories.make_staff(association, "editor"))
     response = client.post("/norrbotten/organ/vardkommuner/ny/", {
-        "name": "IT-nämndens ordförande", "first_year": 2023,
+        "name": "IT-nämndens ordförande", "first_year": Y0,
         "municipalities": "Umeå\n2482\n vännäs \n",
     })  # fmt: skip
     assert response.status_code == 302
     response = client.post("/norrbotten/organ/vardkommuner/ny/", {
-        "name": "Fel", "first_year": 2023, "municipalities": "Umeå\nAtlantis\nUmeå",
+        "name": "Fel", "first_year": Y0, "municipalities": "Umeå\nAtlantis\nUmeå",
     })  # fmt: skip
     assert response.status_code == 200 and "Atlantis" in response.text
     from governance.models import HostRotation
@@ -93,7 +96,7 @@ def council(association, rotation):
 def test_next_years_chairs_are_proposed_from_the_host(council):
     body, _people = council
     with scopes_disabled():
-        proposal = services.chair_proposal(body=body, year=2024)  # Vännäs hosts 2024
+        proposal = services.chair_proposal(body=body, year=Y0 + 1)  # Vännäs hosts the second year
     assert [p.role for p in proposal] == ["chair", "vice_chair"]
     assert all(p.municipality.name == "Vännäs" for p in proposal)
     assert {p.assignment.person.last_name for p in proposal} == {"Vännäs0", "Vännäs1"}
@@ -103,9 +106,9 @@ def test_next_years_chairs_are_proposed_from_the_host(council):
 def test_confirming_splits_the_members_assignments_around_the_year(client, council, association):
     body, people = council
     client.force_login(factories.make_staff(association, "editor"))
-    page = client.get("/norrbotten/organ/rad/ordforande/?year=2024").text
+    page = client.get(f"/norrbotten/organ/rad/ordforande/?year={Y0 + 1}").text
     assert "Vännäs0" in page
-    response = client.post("/norrbotten/organ/rad/ordforande/", {"year": 2024})
+    response = client.post("/norrbotten/organ/rad/ordforande/", {"year": Y0 + 1})
     assert response.status_code == 302
     with scopes_disabled():
         pieces = list(
@@ -113,23 +116,23 @@ def test_confirming_splits_the_members_assignments_around_the_year(client, counc
             .values_list("role", "starts_on", "ends_on")
         )  # fmt: skip
     assert pieces == [
-        ("member", date(2023, 1, 1), date(2023, 12, 31)),
-        ("chair", date(2024, 1, 1), date(2024, 12, 31)),
-        ("member", date(2025, 1, 1), date(2026, 12, 31)),
+        ("member", date(Y0, 1, 1), date(Y0, 12, 31)),
+        ("chair", date(Y0 + 1, 1, 1), date(Y0 + 1, 12, 31)),
+        ("member", date(Y0 + 2, 1, 1), date(Y0 + 3, 12, 31)),
     ]
     # The composition on a day in 2024 shows the chair; confirming again changes nothing.
-    assert "Ordförande" in client.get("/norrbotten/organ/rad/?datum=2024-05-01").text
-    client.post("/norrbotten/organ/rad/ordforande/", {"year": 2024})
+    assert "Ordförande" in client.get(f"/norrbotten/organ/rad/?datum={Y0 + 1}-05-01").text
+    client.post("/norrbotten/organ/rad/ordforande/", {"year": Y0 + 1})
     with scopes_disabled():
         assert Assignment.objects.filter(person=people["Vännäs0"]).count() == 3
-        proposal = services.chair_proposal(body=body, year=2024)
+        proposal = services.chair_proposal(body=body, year=Y0 + 1)
     assert all(p.already is not None for p in proposal)
 
 
 def test_a_host_without_members_in_the_body_gets_no_proposal(council):
     body, _people = council
     with scopes_disabled():
-        proposal = services.chair_proposal(body=body, year=2025)  # Örnsköldsvik: no one
+        proposal = services.chair_proposal(body=body, year=Y0 + 2)  # Örnsköldsvik: no one
     assert [p.assignment for p in proposal] == [None, None]
     assert proposal[0].municipality.name == "Örnsköldsvik"
 
@@ -147,7 +150,7 @@ def test_the_vice_chair_from_the_next_in_line(association, rotation):
                 association, municipality=Municipality.objects.get(code=code)
             )
             factories.assign(body, person, seat=seat)
-        proposal = services.chair_proposal(body=body, year=2024)
+        proposal = services.chair_proposal(body=body, year=Y0 + 1)
     assert [(p.role, p.municipality.name) for p in proposal] == [
         ("chair", "Vännäs"), ("vice_chair", "Örnsköldsvik"),
     ]  # fmt: skip
@@ -162,12 +165,12 @@ def test_a_fixed_host_and_a_chair_that_rotates(association, rotation):
     it = factories.make_body(association, "it", kind="joint_committee", chair_rule="host_chair",
                              fixed_host=umea, host_rotation=rotation)  # fmt: skip
     with scopes_disabled():
-        assert fixed.host(2024) == umea and fixed.host(2031) == umea
-        assert it.host(2024).name == "Vännäs"  # the chair's turn, not the fixed host
-        assert [p.role for p in services.chair_proposal(body=it, year=2024)] == ["chair"]
+        assert fixed.host(Y0 + 1) == umea and fixed.host(Y0 + 8) == umea
+        assert it.host(Y0 + 1).name == "Vännäs"  # the chair's turn, not the fixed host
+        assert [p.role for p in services.chair_proposal(body=it, year=Y0 + 1)] == ["chair"]
         # Without the rotation entered, a rotating chair has no one to propose.
         it.host_rotation = None
-        assert [p.municipality for p in services.chair_proposal(body=it, year=2024)] == [None]
+        assert [p.municipality for p in services.chair_proposal(body=it, year=Y0 + 1)] == [None]
 
 
 def test_december_reminds_staff_once_to_confirm_next_years_chairs(
@@ -186,14 +189,14 @@ def test_december_reminds_staff_once_to_confirm_next_years_chairs(
         with tenant_scope(association), django_capture_on_commit_callbacks(execute=True):
             return notifications.scan(association, local_moment(day).replace(hour=hour))
 
-    assert run(date(2023, 11, 30)) == 0  # only in December
-    assert run(date(2023, 12, 1), hour=7) == 0  # at 08:00
-    assert run(date(2023, 12, 1)) == 1  # Vännäs hosts 2024 and has members to propose
-    assert run(date(2023, 12, 2)) == 1  # still waiting: found again, but made once
+    assert run(date(Y0, 11, 30)) == 0  # only in December
+    assert run(date(Y0, 12, 1), hour=7) == 0  # at 08:00
+    assert run(date(Y0, 12, 1)) == 1  # Vännäs hosts the second year and has members to propose
+    assert run(date(Y0, 12, 2)) == 1  # still waiting: found again, but made once
     assert [m["To"] for m in smtp_server.messages] == ["redaktor@example.org"]
     body = smtp_server.messages[0].get_body(("plain",)).get_content()
-    assert "/norrbotten/organ/rad/ordforande/?year=2024" in body
-    assert "2024" in smtp_server.messages[0]["Subject"]
+    assert f"/norrbotten/organ/rad/ordforande/?year={Y0 + 1}" in body
+    assert f"{Y0 + 1}" in smtp_server.messages[0]["Subject"]
     assert "ordförande" in smtp_server.messages[0]["Subject"].lower()  # in Swedish
 
 

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from icalendar import Calendar
 
 from association.tenancy import scopes_disabled, tenant_scope
@@ -17,13 +18,16 @@ pytestmark = pytest.mark.django_db
 
 def test_paragraph_numbers_run_per_body_and_year(association, board):
     other = factories.make_body(association, "beredning", kind="preparatory_committee")
-    first = factories.make_meeting(board, items=3)
+    year = timezone.localdate().year + 1  # December and January ahead, whatever today is
+    first = factories.make_meeting(
+        board, datetime.datetime(year, 12, 10, 10, tzinfo=STOCKHOLM), items=3
+    )
     second = factories.make_meeting(
-        board, datetime.datetime(2026, 12, 17, 10, tzinfo=STOCKHOLM), items=2
+        board, datetime.datetime(year, 12, 17, 10, tzinfo=STOCKHOLM), items=2
     )
     elsewhere = factories.make_meeting(other, items=2)
     next_year = factories.make_meeting(
-        board, datetime.datetime(2027, 1, 20, 10, tzinfo=STOCKHOLM), items=2
+        board, datetime.datetime(year + 1, 1, 20, 10, tzinfo=STOCKHOLM), items=2
     )
     with scopes_disabled():
         # Before the notice, no §; reordering never renumbers.
@@ -60,7 +64,8 @@ def test_standing_items_and_preparatory_meeting(association, board):
         ]  # fmt: skip
         body, starts = services.preparatory_proposal(meeting)
         assert body == chiefs
-        assert starts == datetime.datetime(2026, 11, 26, 10, tzinfo=STOCKHOLM)
+        assert starts == meeting.starts_at - datetime.timedelta(days=14)
+        assert starts.astimezone(STOCKHOLM).hour == 10
         prepared = services.confirm_preparatory(meeting=meeting, actor=None)
         assert prepared.body == chiefs and prepared.prepares == meeting
         assert services.preparatory_proposal(meeting) is None
@@ -125,7 +130,7 @@ def test_move_keeps_uid_and_raises_sequence_cancel_cancels(association, board):
 
 def test_continues_only_another_bodys_item(association, board):
     other = factories.make_body(association, "beredning", kind="preparatory_committee")
-    earlier = factories.make_meeting(other, datetime.datetime(2026, 11, 30, 9, tzinfo=STOCKHOLM))
+    earlier = factories.make_meeting(other, factories.days_from_today(5, hour=9))
     source = factories.make_item(earlier, "Rekommendation till kommunerna")
     meeting = factories.make_meeting(board)
     item = factories.make_item(meeting, "Rekommendation till kommunerna", continues=source)
@@ -148,7 +153,7 @@ def test_room_held_by_the_meeting(association, board):
             capacity=12,
             location="Renmarkstorget",
         )
-        start = datetime.datetime(2026, 12, 10, 10, tzinfo=STOCKHOLM)
+        start = factories.days_from_today(14)
         meeting = services.create_meeting(
             body=board, actor=staff, starts_at=start, ends_at=start + datetime.timedelta(hours=2),
             resource=room,
