@@ -171,6 +171,7 @@ def test_the_last_administrator_cannot_be_demoted_or_removed(client, association
 def test_two_administrators_demoting_each_other_at_once_leave_one():
     """The second demotion waits for the first one's lock and then sees its result."""
     import threading
+    import time
 
     from django.db import connection, transaction
 
@@ -194,8 +195,12 @@ def test_two_administrators_demoting_each_other_at_once_leave_one():
         assign_role(association=association, user=second, role="viewer", actor=None)
         thread.start()
         # Hold the first transaction open until the other one waits for its lock (or,
-        # without locking, has finished).
+        # without locking, has finished); never longer than a minute, so a server that
+        # does not report the wait cannot hang the suite.
+        deadline = time.monotonic() + 60
         while thread.is_alive() and not _someone_waits_for_a_lock():
+            if time.monotonic() > deadline:
+                break
             thread.join(0.05)
     thread.join()
     assert outcome["second_demotion"] == "refused"
