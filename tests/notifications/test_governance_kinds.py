@@ -300,3 +300,41 @@ def test_a_digest_interrupted_while_sending_is_logged_not_sent_again(
     with tenant_scope(association):
         assert services.send_digests(association, timezone.now()) == 1
     assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_asks_the_adjusters_and_sends_the_notice_reminder_once(
+    association, council, notification_worker, controlled_smtp
+):
+    """The event's task and the scan's batch, both run by a real worker process."""
+    from tests.notifications.test_worker import _wait_for
+
+    notification_worker()
+    meeting = factories.make_meeting(council["board"], _at(_day(-3)), notice=True)
+    people = council["people"]
+    with scopes_disabled():
+        minutes = records.draft_minutes(meeting=meeting, actor=None)
+        minutes = records.update_minutes(
+            minutes=minutes, actor=None, expected_version=minutes.version, data={},
+            adjusters=[people["chair"], people["member"]],
+        )  # fmt: skip
+        records.send_for_adjustment(minutes=minutes, actor=None)  # the task queued on commit
+    adjusters = {"chair@example.org": 1, "member@example.org": 1}
+    assert _wait_for(lambda: _mails(controlled_smtp, "meetings.adjust") == adjusters)
+    # A notice not posted: the scan (here) makes it, the worker sends the batch.
+    with scopes_disabled():
+        noticeboard.save_settings(association=association, actor=None, expected_version=1,
+                                  data={"automatic": False})  # fmt: skip
+    adjusted_on = _day(-10)
+    factories.make_adjusted_minutes(
+        factories.make_meeting(council["board"], _at(_day(-12)), notice=True),
+        _at(adjusted_on, 11),
+    )
+    last_day = local_moment(adjusted_on + timedelta(days=2))
+    with tenant_scope(association):
+        services.scan(association, last_day)
+        services.scan(association, last_day + timedelta(hours=1))
+    staff = {"administrator@example.org": 1, "editor@example.org": 1}
+    assert _wait_for(lambda: _mails(controlled_smtp, "noticeboard.posting_due") == staff)
+    assert _mails(controlled_smtp, "meetings.adjust") == adjusters
