@@ -553,22 +553,3 @@ class Assignment(TenantModel):
     @property
     def is_member_role(self) -> bool:
         return self.role in MEMBER_ROLES
-
-
-class ChairReminder(TenantModel):
-    """That staff were reminded, in December, to confirm a body's chairs for next year; the
-    row makes the daily task safe to run twice."""
-
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("chair reminder")
-        verbose_name_plural = _("chair reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["body", "year"], name="one_chair_reminder_a_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.body.name} {self.year}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from association.notifications.kinds import Kind, Occasion, Recipient, local_moment, register
 
 
-def _editors(association, data: dict) -> list[Recipient]:
+def editors(association, data: dict) -> list[Recipient]:
     from association.models import RoleAssignment, StaffRole
 
     roles = RoleAssignment.objects.filter(
@@ -54,7 +54,7 @@ TERM_ENDING = register(
         subject="governance/email/term_ending_subject.txt",
         body="governance/email/term_ending_body.txt",
         context=_term_context,
-        recipients=_editors,
+        recipients=editors,
         lead_days=60,
         lead_editable=True,
         find=_terms_ending,
@@ -106,7 +106,7 @@ CHAIR_HANDOVER = register(
         subject="governance/email/chair_reminder_subject.txt",
         body="governance/email/chair_reminder_body.txt",
         context=_chairs_context,
-        recipients=_editors,
+        recipients=editors,
         find=_chairs_to_confirm,
     )
 )

@@ -14,7 +14,13 @@ Exactly once:
 - a delivery is marked sent in its own short transaction right after the SMTP server
   accepted it. Only a worker killed in the milliseconds between the server's "250" and
   that commit can cause a second copy; it carries the same Message-ID, so the receiver
-  can tell it for the same message.
+  can tell it for the same message. This is chosen for e-mail at once: a worker killed
+  during the SMTP conversation (far likelier than in those milliseconds) has its message
+  sent again by the redelivered batch or ``requeue_stale``, rather than lost;
+- the daily digest is exactly once or logged instead (``send_digests``): its rows are
+  marked "sending" (committed) before the SMTP conversation, and a run that finds rows
+  left "sending" by a dead worker marks them failed ("may or may not have arrived") for
+  staff to send again from the delivery log, never resends them by itself.
 """
 
 import email.policy
@@ -32,6 +38,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -63,6 +70,11 @@ UNKNOWN_KIND = _("There is no such kind of notification.")
 LEAD_RANGE = _("Give a number of days between 0 and 365.")
 NOT_EDITABLE = _("This lead time is fixed.")
 NOT_FAILED = _("Only a failed delivery can be sent again.")
+# Stored in the delivery log (like the SMTP server's own answers, not translated).
+INTERRUPTED = (
+    "Interrupted while being sent: it may or may not have arrived, so it is not sent again "
+    "by itself. Send it again if the recipient did not get it."
+)
 
 
 def batch_size() -> int:
@@ -449,12 +461,36 @@ def deliver(association, delivery_ids: list[int]) -> int:
     return sent
 
 
+def _fail_interrupted_digests(association) -> int:
+    """Digest deliveries left "sending" by a worker that died while sending them (nobody
+    holds their lock) may or may not have reached the server: they are marked failed with
+    that reason, for staff to see in the delivery log and send again, never resent blindly."""
+    stale = Delivery.objects.filter(
+        association=association, channel=Channel.DIGEST, status=Status.SENDING
+    ).values_list("pk", flat=True)
+    ids = _lock(list(stale))
+    try:
+        return Delivery.objects.filter(pk__in=ids, status=Status.SENDING).update(
+            status=Status.FAILED, last_error=INTERRUPTED
+        )
+    finally:
+        _unlock(ids)
+
+
 def send_digests(association, now: datetime) -> int:
     """One e-mail per recipient with every digest item still queued in this association;
-    returns how many e-mails were sent."""
+    returns how many e-mails were sent.
+
+    Exactly once or logged: a recipient's rows are locked, marked "sending" in their own
+    committed statement before the SMTP conversation and "sent" right after the server
+    accepted the message. A worker killed in between leaves them "sending"; the next run
+    marks those failed (``_fail_interrupted_digests``) instead of sending them again, so a
+    digest is never sent twice, and one that may be lost shows in the delivery log."""
+    _fail_interrupted_digests(association)
     queued = (
-        Delivery.objects.filter(association=association, channel=Channel.DIGEST)
-        .exclude(status=Status.SENT)
+        Delivery.objects.filter(
+            association=association, channel=Channel.DIGEST, status=Status.QUEUED
+        )
         .values_list("notification__recipient_key", flat=True)
         .distinct()
     )
@@ -464,17 +500,24 @@ def send_digests(association, now: datetime) -> int:
             Delivery.objects.filter(
                 association=association,
                 channel=Channel.DIGEST,
+                status=Status.QUEUED,
                 notification__recipient_key=recipient_key,
             )
-            .exclude(status=Status.SENT)
             .select_related("notification")
             .order_by("notification__created_at", "pk")
         )
         ids = _lock([row.pk for row in rows])
         try:
-            rows = [row for row in rows if row.pk in set(ids)]
+            # Locked now: only rows still queued (another worker may have just sent some).
+            fresh = set(
+                Delivery.objects.filter(pk__in=ids, status=Status.QUEUED).values_list(
+                    "pk", flat=True
+                )
+            )
+            rows = [row for row in rows if row.pk in fresh]
             if not rows:
                 continue
+            ids_now = [row.pk for row in rows]
             first = rows[0].notification
             language = first.language or settings.LANGUAGE_CODE
             items = [
@@ -490,9 +533,24 @@ def send_digests(association, now: datetime) -> int:
                 subject, body, None, [first.email],
                 headers={"Message-ID": f"<digest-{rows[0].pk}-{len(rows)}@samverka.notifications>"},
             )  # fmt: skip
-            with mail.mailers.default as smtp:
-                smtp.send_messages([message])
-            Delivery.objects.filter(pk__in=ids).update(status=Status.SENT, sent_at=timezone.now())
+            Delivery.objects.filter(pk__in=ids_now).update(status=Status.SENDING)
+            try:
+                with mail.mailers.default as smtp:
+                    smtp.send_messages([message])
+            except (smtplib.SMTPException, OSError) as error:
+                transient = _transient(error)
+                Delivery.objects.filter(pk__in=ids_now).update(
+                    status=Status.QUEUED if transient else Status.FAILED,
+                    attempts=F("attempts") + 1,
+                    last_error=f"{type(error).__name__}: {error}"[:500],
+                )
+                if transient:
+                    raise
+                continue
+            Delivery.objects.filter(pk__in=ids_now).update(
+                status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
+                last_error="",
+            )  # fmt: skip
             sent += 1
         finally:
             _unlock(ids)

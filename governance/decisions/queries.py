@@ -238,3 +238,10 @@ def due_proposals(association, now=None) -> QuerySet[Proposal]:
     return Proposal.objects.filter(
         association=association, status=ProposalStatus.OPEN, closes_at__lte=now or timezone.now()
     )
+
+
+def open_proposals(association, now=None) -> QuerySet[Proposal]:
+    """Proposals still open for answers at ``now``."""
+    return Proposal.objects.filter(
+        association=association, status=ProposalStatus.OPEN, closes_at__gt=now or timezone.now()
+    ).select_related("body")

@@ -1,7 +1,10 @@
 """The meetings' notifications, declared as kinds of the shared mechanism
-(``association/notifications``): the notice and its changes (required by the body's rules),
-a substitute's call-up and the staff's word of an absence. Each renders in the recipient's
-language; the notice carries the iCalendar invitation (REQUEST, or CANCEL)."""
+(``association/notifications``): the notice and its changes (required by the body's rules:
+a move, a cancellation, a changed agenda, documents added after the notice), a substitute's
+call-up, the staff's word of an absence, and the adjusters asked to adjust the minutes. Each
+renders in the recipient's language; the notice carries the iCalendar invitation (REQUEST,
+or CANCEL). The reminders about minutes left unadjusted and notices to post live with the
+notice board's watch lists (``governance/noticeboard/notification_kinds.py``)."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,9 +15,9 @@ from association.notifications import services as notification_services
 from association.notifications.kinds import Kind, Recipient, absolute, register
 from governance.meetings import queries
 from governance.meetings.calendars import meeting_event
-from governance.meetings.models import Absence, Meeting
+from governance.meetings.models import Absence, Adjuster, Meeting, Minutes
 
-SUBJECTS = {"notice", "moved", "changed", "cancelled", "called_up"}
+SUBJECTS = {"notice", "moved", "changed", "documents", "cancelled", "called_up"}
 
 
 def recipient_of(person) -> Recipient | None:
@@ -107,7 +110,7 @@ NOTICE = register(
 CHANGED = register(
     Kind(
         key="meetings.changed",
-        label=_("Meetings moved, cancelled or with a changed agenda"),
+        label=_("Meetings moved, cancelled, with a changed agenda or new documents"),
         required=True,
         subject="meetings/email/subject.txt",
         body="meetings/email/body.txt",
@@ -141,6 +144,66 @@ ABSENCE = register(
         link=_link,
     )
 )
+
+
+def approve_path(meeting: Meeting) -> str:
+    return reverse(
+        "meetings:approve", kwargs={"association": meeting.association.slug, "pk": meeting.pk}
+    )
+
+
+def adjusters_waiting(minutes: Minutes) -> list[Recipient]:
+    """The named adjusters of ``minutes`` who have not approved yet."""
+    rows = Adjuster.objects.filter(minutes=minutes, approved_at__isnull=True).select_related(
+        "person__user"
+    )
+    found = (recipient_of(row.person) for row in rows)
+    return [recipient for recipient in found if recipient]
+
+
+def _minutes(data: dict) -> Minutes:
+    return Minutes.objects.select_related("meeting__body", "meeting__association").get(
+        pk=data["minutes"]
+    )
+
+
+def _adjust_context(association, data: dict) -> dict:
+    minutes = _minutes(data)
+    return {
+        "minutes": minutes,
+        "meeting": minutes.meeting,
+        "url": absolute(approve_path(minutes.meeting)),
+    }
+
+
+def _adjusters(association, data: dict) -> list[Recipient]:
+    return adjusters_waiting(_minutes(data))
+
+
+def _adjust_link(association, data: dict) -> str:
+    return approve_path(_minutes(data).meeting)
+
+
+ADJUST = register(
+    Kind(
+        key="meetings.adjust",
+        label=_("Minutes to adjust (for the adjusters)"),
+        subject="meetings/email/adjust_subject.txt",
+        body="meetings/email/adjust_body.txt",
+        context=_adjust_context,
+        recipients=_adjusters,
+        link=_adjust_link,
+    )
+)
+
+
+def sent_for_adjustment(minutes: Minutes) -> None:
+    """Inside ``records.send_for_adjustment``'s transaction: each adjuster is asked, after
+    commit, to read and approve (once per minutes version)."""
+    notification_services.notify(
+        ADJUST.key, association=minutes.association,
+        occasion_key=f"minutes:{minutes.pk}:adjust", data={"minutes": minutes.pk},
+    )  # fmt: skip
 
 
 def announce(association, meeting_id: int, occasion: str, delivery: str = "") -> list[int]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from association.models import User
 from association.services import ConcurrentEditError, record_history
 from association.tenancy import tenant_scope
-from governance.meetings import quorum
+from governance.meetings import notifications, quorum
 from governance.meetings.models import (
     Absence,
     Adjuster,
@@ -516,6 +516,7 @@ def send_for_adjustment(*, minutes: Minutes, actor: User | None) -> Minutes:
         obj=locked,
         changes={"status": (MinutesStatus.DRAFT, locked.status)},
     )
+    notifications.sent_for_adjustment(locked)
     return locked
 
 

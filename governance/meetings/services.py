@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from association.documents import add_document
-from association.models import User
+from association.documents import add_document, add_version
+from association.models import DocumentVersion, User
 from association.services import ConcurrentEditError, record_history
 from governance.meetings.models import (
     Absence,
@@ -462,7 +462,28 @@ def attach_document(
     link = ItemDocument.objects.create(association=item.association, item=item, document=document)
     if item.meeting.notice_sent:
         AgendaItem.objects.filter(pk=item.pk).update(changed_after_notice=True)
+    _announce_documents(item.meeting)
     return link
+
+
+@transaction.atomic
+def add_document_version(
+    *, link: ItemDocument, actor: User | None, upload, note: str = ""
+) -> DocumentVersion:
+    """A new version of an agenda item's document (the shared ``add_version``), announced
+    to the members as a document published once the notice is out."""
+    version = add_version(document=link.document, actor=actor, upload=upload, note=note)
+    _announce_documents(Meeting.objects.get(pk=link.item.meeting_id))
+    return version
+
+
+def _announce_documents(meeting: Meeting) -> None:
+    """A document published after the notice is told to every member and substitute (the
+    required ``meetings.changed`` kind, occasion "documents"), while the meeting is ahead:
+    before the notice the notice itself carries the documents; after the meeting, they
+    are the record's."""
+    if meeting.notice_sent and not meeting.is_cancelled and meeting.ends_at > timezone.now():
+        _after_commit_announce(meeting, "documents")
 
 
 # --- the notice -----------------------------------------------------------------------------

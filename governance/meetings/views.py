@@ -16,7 +16,6 @@ from django.views.generic import FormView, TemplateView, View
 
 from association.calendar import calendar_response
 from association.documents import (
-    add_version,
     content_disposition,
     delete_document,
     document_response,
@@ -872,8 +871,8 @@ class DocumentVersionView(_EditorMixin, FormView):
     def form_valid(self, form):
         link = self.link()
         try:
-            add_version(
-                document=link.document,
+            services.add_document_version(
+                link=link,
                 actor=self.request.user,
                 upload=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
