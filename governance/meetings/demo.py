@@ -1,6 +1,7 @@
-"""Demo meetings: a year of meetings for each demo association's main bodies, with agendas
-drawn from the source documents' matters (plan and budget, direction, recommendations to
-the municipalities, Umeåregionen's host hand-over in December) and a few small PDFs.
+"""Demo meetings: a year of meetings for each demo association's main bodies (in the first
+quarter also last year's), with agendas drawn from the source documents' matters (plan and
+budget, direction, recommendations to the municipalities, Umeåregionen's host hand-over in
+December) and a few small PDFs.
 
 Creates what is missing and never overwrites: a body that already has meetings in the
 year is left alone.
@@ -335,6 +336,9 @@ def _record_meeting(meeting, *, vote: bool, consensus: bool) -> bool:
 def seed(out) -> dict[str, str]:
     """Returns no demo accounts (the command lists accounts from each app's seed)."""
     today = timezone.localdate()
+    # Early in the year few meetings have been held: the demo then also has last year's,
+    # so it always shows adjusted minutes, notices and decisions beside planned meetings.
+    years = (today.year - 1, today.year) if today.month <= 3 else (today.year,)
     for slug, bodies in PLAN.items():
         association = Association.objects.filter(slug=slug).first()
         if association is None:
@@ -343,8 +347,8 @@ def seed(out) -> dict[str, str]:
             count = 0
             for body_slug, plan in bodies.items():
                 body = Body.objects.filter(association=association, slug=body_slug).first()
-                if body is not None:
-                    count += _seed_body(association, body, plan, today.year, today)
+                for year in years if body is not None else ():
+                    count += _seed_body(association, body, plan, year, today)
             minutes = _seed_minutes(association, timezone.now())
         out.write(f"  {slug}: {count} meetings, {minutes} minutes\n")
     return {}
