@@ -93,16 +93,17 @@ def projects(association) -> QuerySet[Project]:
     return (
         Project.objects.filter(association=association)
         .select_related("body")
-        .prefetch_related("municipalities", "partners", "budget_years", "fundings")
+        .prefetch_related(
+            "municipalities",
+            "partners",
+            "budget_years",
+            Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+        )
     )
 
 
 def project(association, pk: int) -> QuerySet[Project]:
-    return (
-        projects(association)
-        .filter(pk=pk)
-        .prefetch_related(Prefetch("fundings", queryset=Funding.objects.select_related("funder")))
-    )
+    return projects(association).filter(pk=pk)
 
 
 def funding(association, pk: int) -> QuerySet[Funding]:
