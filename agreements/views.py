@@ -187,13 +187,14 @@ class _AgreementFormView(ServiceFormView):
         return _url(self.association, "detail", pk=obj.pk)
 
     def get_context_data(self, **kwargs):
-        title = _("Change the agreement") if self.instance else _("New agreement")
-        back = (
+        context = super().get_context_data(**kwargs)  # builds the form: sets self.instance
+        context["title"] = _("Change the agreement") if self.instance else _("New agreement")
+        context["back_url"] = (
             _url(self.association, "detail", pk=self.instance.pk)
             if self.instance
             else _url(self.association, "staff_list")
         )
-        return super().get_context_data(title=title, back_url=back, **kwargs)
+        return context
 
 
 class AgreementCreateView(_AgreementFormView):
@@ -364,11 +365,10 @@ class OutcomeView(ServiceFormView):
         return _url(self.association, "detail", pk=obj.agreement_id)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("Outcome of %(occasion)s") % {"occasion": self.instance},
-            back_url=_url(self.association, "detail", pk=self.instance.agreement_id),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Outcome of %(occasion)s") % {"occasion": self.instance}
+        context["back_url"] = _url(self.association, "detail", pk=self.instance.agreement_id)
+        return context
 
 
 # --- staff: outside organisations ---------------------------------------------------------
@@ -402,10 +402,12 @@ class _OrganisationFormView(ServiceFormView):
         return _url(self.association, "organisations")
 
     def get_context_data(self, **kwargs):
-        title = _("Change the organisation") if self.instance else _("New outside organisation")
-        return super().get_context_data(
-            title=title, back_url=_url(self.association, "organisations"), **kwargs
+        context = super().get_context_data(**kwargs)
+        context["title"] = (
+            _("Change the organisation") if self.instance else _("New outside organisation")
         )
+        context["back_url"] = _url(self.association, "organisations")
+        return context
 
 
 class OrganisationCreateView(_OrganisationFormView):
@@ -485,10 +487,10 @@ class _ProjectFormView(ServiceFormView):
         return _url(self.association, "project_detail", pk=obj.pk)
 
     def get_context_data(self, **kwargs):
-        title = _("Change the project") if self.instance else _("New project")
-        return super().get_context_data(
-            title=title, back_url=_url(self.association, "projects"), **kwargs
-        )
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the project") if self.instance else _("New project")
+        context["back_url"] = _url(self.association, "projects")
+        return context
 
 
 class ProjectCreateView(_ProjectFormView):
