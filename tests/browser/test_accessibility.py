@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.1 A/AA) on the public pages, keyboard access and small screens."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,8 +21,35 @@ def public_paths(site) -> list[str]:
             f"/{slug}/medlemmar/",
             f"/{slug}/tillganglighet/",
             f"/{slug}/anslagstavla/",
+            f"/{slug}/avtal/",
         ]
+    paths += agreement_paths(site.first)
     return paths
+
+
+def agreement_paths(association) -> list[str]:
+    """A published agreement with its parties, validity and a public signed document."""
+    from agreements.models import Agreement
+    from agreements.services import attach_document, create_agreement, create_organisation
+    from association.tenancy import scopes_disabled
+    from tests.meetings.conftest import upload
+
+    with scopes_disabled():
+        agreement = Agreement.objects.filter(association=association, is_published=True).first()
+        if agreement is None:
+            ltu = create_organisation(
+                association=association, actor=None, name="Luleå tekniska universitet",
+                organisation_number="202100-2841", kind="university",
+            )  # fmt: skip
+            agreement = create_agreement(
+                association=association, actor=None, kind="letter_of_intent",
+                title="Avsiktsförklaring om strategisk samverkan",
+                purpose="Kommunal utveckling.", organisations=[ltu], signed_on=date(2021, 6, 1),
+                validity_kind="until_terminated", notice_months=3, is_published=True,
+            )  # fmt: skip
+            attach_document(agreement=agreement, actor=None, upload=upload(),
+                            title="Undertecknad", is_public=True)  # fmt: skip
+    return [f"/{association.slug}/avtal/", f"/{association.slug}/avtal/{agreement.pk}/"]
 
 
 def staff_paths(site) -> list[str]:
