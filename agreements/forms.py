@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
+    DUPLICATE_ORGANISATION,
     Agreement,
     FollowUp,
     FollowUpRule,
@@ -50,9 +51,22 @@ class OrganisationForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         fields = ["name", "organisation_number", "kind", "address"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.association = self.instance.association if self.instance.pk else None
+
     def clean_organisation_number(self):
         value = self.cleaned_data["organisation_number"].strip()
         return normalise_organisation_number(value) if value else ""
+
+    def validate_unique(self):
+        # On an edit the association is known: a name another organisation has is refused on
+        # the field (a new one is checked by the service, which sets the association).
+        name = self.cleaned_data.get("name")
+        if name and self.association is not None:
+            others = OutsideOrganisation.objects.filter(association=self.association, name=name)
+            if others.exclude(pk=self.instance.pk).exists():
+                self.add_error("name", DUPLICATE_ORGANISATION)
 
 
 def _scoped_many(label):

@@ -25,6 +25,9 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+DUPLICATE_ORGANISATION = _("An organisation with this name is already registered.")
+
+
 class OutsideOrganisation(TenantModel):
     """An organisation that is not a member: a university, a region, a company, an agency."""
 
@@ -50,7 +53,7 @@ class OutsideOrganisation(TenantModel):
             models.UniqueConstraint(
                 fields=["association", "name"],
                 name="outside_organisation_unique_name",
-                violation_error_message=_("An organisation with this name is already registered."),
+                violation_error_message=DUPLICATE_ORGANISATION,
             ),
         ]
 

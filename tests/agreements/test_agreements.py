@@ -212,3 +212,37 @@ def test_another_associations_agreement_is_not_found(client, login, association,
     assert client.get(url(association, "detail", pk=agreement.pk)).status_code == 404
     assert client.get(url(association, "public_detail", pk=agreement.pk)).status_code == 404
     assert client.get(url(association, "terminate", pk=agreement.pk)).status_code == 404
+
+
+def test_renaming_an_organisation_to_a_taken_name_is_refused_on_the_field(
+    client, login, association, editor, ltu
+):
+    from agreements.services import create_organisation
+
+    with scopes_disabled():
+        rise = create_organisation(association=association, actor=None, name="RISE")
+    login(editor)
+    data = {"name": ltu.name, "kind": "agency", "version": rise.version}
+    response = client.post(url(association, "organisation_update", pk=rise.pk), data)
+    assert response.status_code == 200
+    assert "redan registrerad" in response.text or "already registered" in response.text
+    with scopes_disabled():
+        rise.refresh_from_db()
+    assert rise.name == "RISE"
+
+
+def test_a_person_of_the_people_register_represents_an_organisation_of_the_register(
+    client, login, association, editor, ltu
+):
+    login(editor)
+    data = {"first_name": "Lena", "last_name": "Forskare", "outside_organisation": ltu.pk,
+            "organisation": ""}  # fmt: skip
+    response = client.post(reverse("governance:person_create",
+                                   kwargs={"association": association.slug}), data)  # fmt: skip
+    assert response.status_code == 302
+    from governance.models import Person
+
+    with scopes_disabled():
+        person = Person.objects.get(last_name="Forskare")
+        assert person.outside_organisation == ltu
+        assert person.represents == "Luleå tekniska universitet"
