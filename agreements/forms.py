@@ -15,6 +15,7 @@ from agreements.models import (
 from association.documents import DocumentUploadField
 from association.fields import PlausibleDateField, years_from_today
 from association.forms import VersionedFormMixin
+from association.models import User
 from association.validators import normalise_organisation_number
 
 END_BEFORE_START = _("The end date must be on or after the start date.")
@@ -83,6 +84,10 @@ def _scoped_one(label):
 
 class AgreementForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
     organisations = _scoped_many(_("outside organisations"))
+    responsible = forms.ModelChoiceField(
+        queryset=None, label=_("responsible staff member"), required=False,
+        help_text=_("Gets the agreement's reminders besides the editors."),
+    )  # fmt: skip
     signed_on = _date(_("signed on"), help_text=_("Empty while it is a draft."))
     starts_on = _date(_("valid from"), help_text=_("Empty: from the signing date."))
     ends_on = _date(_("valid until"), help_text=_("For an agreement valid until a date."))
@@ -92,7 +97,7 @@ class AgreementForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         fields = [
             "kind", "title", "purpose", "areas", "includes_association", "municipalities",
             "organisations", "signed_on", "validity_kind", "starts_on", "ends_on",
-            "notice_months", "period_months", "is_published",
+            "notice_months", "period_months", "is_published", "responsible",
         ]  # fmt: skip
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 4}),
@@ -109,6 +114,11 @@ class AgreementForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["organisations"].queryset = OutsideOrganisation.objects.filter(
             association=association
         )
+        from agreements.queries import staff_names
+
+        names = staff_names(association)
+        self.fields["responsible"].queryset = User.objects.filter(pk__in=names).order_by("pk")
+        self.fields["responsible"].label_from_instance = lambda user: names[user.pk]
         self.fields["notice_months"].widget.attrs["max"] = 120
         self.fields["period_months"].widget.attrs["max"] = 240
 

@@ -26,6 +26,17 @@ def organisation(association, pk: int) -> QuerySet[OutsideOrganisation]:
     return organisations(association).filter(pk=pk)
 
 
+def staff_names(association) -> dict[int, str]:
+    """The association's staff by user id, named as the association knows them (never the
+    account's own name, which another association may have typed)."""
+    from association.models import RoleAssignment
+
+    rows = RoleAssignment.objects.filter(association=association).select_related("user")
+    return {
+        row.user_id: f"{row.first_name} {row.last_name}".strip() or row.user.email for row in rows
+    }
+
+
 def _with_parties(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     return agreements.prefetch_related("municipalities", "organisations")
 

@@ -130,7 +130,13 @@ class AgreementDetailView(TenantMixin, TemplateView):
                         "year": follow_up.due_on.year,
                     },
                 )
+        responsible = (
+            queries.staff_names(self.association).get(agreement.responsible_id)
+            if agreement.responsible_id
+            else None
+        )
         context.update(
+            responsible=responsible,
             agreement=_decorate(agreement, today),
             follow_ups=follow_ups,
             entries=queries.agreement_history(agreement)[:200],

@@ -66,7 +66,7 @@ def test_editor_creates_an_agreement_with_some_members_and_dates_in_order(
         "includes_association": "on", "municipalities": [m.pk for m in members[:2]],
         "organisations": [ltu.pk], "signed_on": "2024-01-10", "validity_kind": "fixed",
         "starts_on": "2024-02-01", "ends_on": "2024-01-31", "notice_months": "0",
-        "period_months": "0",
+        "period_months": "0", "responsible": editor.pk,
     }  # fmt: skip
     refused = client.post(url(association, "create"), base)
     assert refused.status_code == 200
@@ -78,6 +78,7 @@ def test_editor_creates_an_agreement_with_some_members_and_dates_in_order(
         agreement = Agreement.objects.get(title="Turismavtal")
         assert set(agreement.municipalities.all()) == set(members[:2])
         assert list(agreement.organisations.all()) == [ltu]
+        assert agreement.responsible == editor
 
 
 def test_an_amendment_is_a_new_version_with_its_history_and_a_stale_edit_is_refused(
