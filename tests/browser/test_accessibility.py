@@ -23,11 +23,17 @@ def public_paths(site) -> list[str]:
             f"/{slug}/anslagstavla/",
             f"/{slug}/avtal/",
         ]
-    paths += agreement_paths(site.first)
     return paths
 
 
-def agreement_paths(association) -> list[str]:
+@pytest.fixture
+def agreement_paths(site) -> list[str]:
+    """A published agreement with its parties, validity and a public signed document (made
+    before the browser starts: Playwright's loop makes the test body an async context)."""
+    return _published_agreement(site.first)
+
+
+def _published_agreement(association) -> list[str]:
     """A published agreement with its parties, validity and a public signed document."""
     from agreements.models import Agreement
     from agreements.services import attach_document, create_agreement, create_organisation
@@ -63,6 +69,12 @@ def staff_paths(site) -> list[str]:
         "/konto/aviseringar/val/",
         f"/{slug}/aviseringar/",
         f"/{slug}/aviseringar/ledtider/",
+        f"/{slug}/avtal/alla/",
+        f"/{slug}/avtal/alla/ny/",
+        f"/{slug}/avtal/projekt/",
+        f"/{slug}/avtal/projekt/ny/",
+        f"/{slug}/avtal/organisationer/",
+        f"/{slug}/avtal/organisationer/ny/",
         "/accounts/2fa/",
         "/accounts/email/",
         "/accounts/password/change/",
@@ -89,8 +101,11 @@ def check_pages(page, check_accessibility, paths, width, status=200) -> list[str
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
-    problems = check_pages(page, check_accessibility, public_paths(site), width)
+def test_public_pages_have_no_wcag_violations(
+    site, agreement_paths, page, check_accessibility, width
+):
+    paths = public_paths(site) + agreement_paths
+    problems = check_pages(page, check_accessibility, paths, width)
     problems += check_pages(page, check_accessibility, ["/finns-inte/"], width, status=404)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
