@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "association.notifications",
     "governance.noticeboard",
     "governance.decisions",
+    "agreements",
 ]
 
 MIDDLEWARE = [

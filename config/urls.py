@@ -26,6 +26,7 @@ urlpatterns = [
     path("<slug:association>/aviseringar/", include("association.notifications.urls")),
     path("<slug:association>/anslagstavla/", include("governance.noticeboard.urls")),
     path("<slug:association>/beslut/", include("governance.decisions.urls")),
+    path("<slug:association>/avtal/", include("agreements.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

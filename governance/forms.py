@@ -31,15 +31,26 @@ def _municipality_field(field):
 
 class PersonForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    outside_organisation = forms.ModelChoiceField(
+        queryset=None, label=_("organisation in the register"), required=False
+    )
 
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "municipality", "organisation", "party", "title",
-                  "email", "phone"]  # fmt: skip
+        fields = ["first_name", "last_name", "municipality", "outside_organisation",
+                  "organisation", "party", "title", "email", "phone"]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _municipality_field(self.fields["municipality"])
+        self.fields["outside_organisation"].queryset = organisations_of_scope()
+
+
+def organisations_of_scope():
+    """The outside organisations of the association whose scope is open (the request's)."""
+    from agreements.models import OutsideOrganisation
+
+    return OutsideOrganisation.objects.all()
 
 
 def _scoped_choice(label, required=False, help_text=""):

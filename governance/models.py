@@ -78,6 +78,16 @@ class Person(TenantModel):
         blank=True,
         help_text=_("For people who do not represent a municipality, e.g. Region Norrbotten."),
     )
+    # The register of outside organisations (agreements app); the free text above stays
+    # for people registered before it existed.
+    outside_organisation = models.ForeignKey(
+        "agreements.OutsideOrganisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation in the register"),
+    )
     party = models.CharField(_("party"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -114,7 +124,11 @@ class Person(TenantModel):
     @property
     def represents(self) -> str:
         """Municipality or outside organisation, as the public pages show it."""
-        return self.municipality.name if self.municipality_id else self.organisation
+        if self.municipality_id:
+            return self.municipality.name
+        if self.outside_organisation_id:
+            return self.outside_organisation.name
+        return self.organisation
 
 
 class BodyKind(models.TextChoices):

@@ -99,7 +99,12 @@ def composition(body: Body, on: date) -> list[Assignment]:
     return list(
         Assignment.objects.filter(body=body, starts_on__lte=on, ends_on__gte=on)
         .select_related(
-            "body", "person__municipality", "seat__municipality", "substitute_for", "term"
+            "body",
+            "person__municipality",
+            "person__outside_organisation",
+            "seat__municipality",
+            "substitute_for",
+            "term",
         )
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "substitute_order", "seat__ordering", "person__last_name")
@@ -109,7 +114,13 @@ def composition(body: Body, on: date) -> list[Assignment]:
 def body_assignments(body: Body) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(body=body)
-        .select_related("person__municipality", "seat__municipality", "substitute_for", "term")
+        .select_related(
+            "person__municipality",
+            "person__outside_organisation",
+            "seat__municipality",
+            "substitute_for",
+            "term",
+        )
         .annotate(role_order=ROLE_ORDER)
         .order_by("term__starts_on", "role_order", "seat__ordering", "person__last_name")
     )
@@ -125,7 +136,12 @@ def all_assignments(association) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(association=association)
         .select_related(
-            "body", "person__municipality", "seat__municipality", "term", "substitute_for"
+            "body",
+            "person__municipality",
+            "person__outside_organisation",
+            "seat__municipality",
+            "term",
+            "substitute_for",
         )
         .annotate(role_order=ROLE_ORDER)
         .order_by("body__ordering", "body__name", "starts_on", "role_order", "person__last_name")
@@ -203,7 +219,7 @@ def next_term(association, day: date) -> Term | None:
 def people(association) -> QuerySet[Person]:
     return (
         Person.objects.filter(association=association)
-        .select_related("municipality", "user")
+        .select_related("municipality", "outside_organisation", "user")
         .order_by("last_name", "first_name", "pk")
     )
 

@@ -90,8 +90,8 @@ NOT_IN_BODY_FOR_YEAR = _(
 ROTATION_EMPTY = _("Add at least one municipality to the rotation.")
 ROTATION_TWICE = _("Each municipality may appear only once in the rotation.")
 
-PERSON_FIELDS = ("first_name", "last_name", "municipality", "organisation", "party", "title",
-                 "email", "phone")  # fmt: skip
+PERSON_FIELDS = ("first_name", "last_name", "municipality", "outside_organisation", "organisation",
+                 "party", "title", "email", "phone")  # fmt: skip
 BODY_FIELDS = (
     "name", "slug", "kind", "mandate", "members_information", "reports_to", "outside_parties",
     "is_formal", "meetings_per_year", "quorum_rule", "seat_rule", "chair_rule",

@@ -5,6 +5,8 @@ same independently, and the test checks both that the two agree and that the pag
 behaves so. A new page fails here until it is added to the table.
 """
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -153,6 +155,35 @@ EXPECTED = {
     "decisions:proposal": Access.BODY_MEMBER,
     "decisions:proposal_answer": Access.BODY_MEMBER,
     "decisions:proposal_attach": Access.EDITOR,
+    # Agreements and projects: the public sees published agreements and their public
+    # documents; staff see every agreement, project and outside organisation.
+    "agreements:public_list": Access.PUBLIC,
+    "agreements:public_detail": Access.PUBLIC,
+    "agreements:public_document": Access.PUBLIC,
+    "agreements:staff_list": Access.STAFF,
+    "agreements:detail": Access.STAFF,
+    "agreements:document": Access.STAFF,
+    "agreements:document_version": Access.STAFF,
+    "agreements:organisations": Access.STAFF,
+    "agreements:projects": Access.STAFF,
+    "agreements:project_detail": Access.STAFF,
+    "agreements:create": Access.EDITOR,
+    "agreements:update": Access.EDITOR,
+    "agreements:terminate": Access.EDITOR,
+    "agreements:signatory_add": Access.EDITOR,
+    "agreements:document_add": Access.EDITOR,
+    "agreements:document_add_version": Access.EDITOR,
+    "agreements:document_public": Access.EDITOR,
+    "agreements:follow_up_add": Access.EDITOR,
+    "agreements:follow_up_plan": Access.EDITOR,
+    "agreements:outcome": Access.EDITOR,
+    "agreements:organisation_create": Access.EDITOR,
+    "agreements:organisation_update": Access.EDITOR,
+    "agreements:project_create": Access.EDITOR,
+    "agreements:project_update": Access.EDITOR,
+    "agreements:budget": Access.EDITOR,
+    "agreements:funding_add": Access.EDITOR,
+    "agreements:funding_delete": Access.EDITOR,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -253,6 +284,8 @@ def values_for(page, home, user=None) -> dict:
             values["pk"] = _home_proposal(home).pk
         if page.name == "decisions:proposals":
             _awaiting_proposal(home)  # its "put on the next meeting" button
+        if page.name.startswith("agreements:") and page.object_params:
+            values.update(_agreement_values(home, page.name))
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -342,6 +375,59 @@ def values_for(page, home, user=None) -> dict:
     for param in set(page.params) - set(values):
         values[param] = 2025
     return values
+
+
+def _agreement_values(home, name: str) -> dict:
+    """The demo's published LTU letter of intent with a public signed document, a follow-up
+    occasion, an outside organisation and a project with a funding row (each made when the
+    walk has removed it or the demo lacks it)."""
+    from agreements import services
+    from agreements.models import Agreement, AgreementDocument, FollowUp, Funding, Project
+    from association.documents import set_document_public
+    from tests.meetings.conftest import upload
+
+    if name in {"agreements:organisation_update"}:
+        return {"pk": _home_organisation(home).pk}
+    if name.startswith(("agreements:project", "agreements:budget", "agreements:funding")):
+        project = Project.objects.filter(association=home).order_by("pk").first()
+        if project is None:
+            project = services.create_project(association=home, actor=None, name="Provprojekt")
+            services.set_budget(project=project, actor=None, year=2025, amount=1000)
+        funding = Funding.objects.filter(project=project).first() or services.add_funding(
+            project=project, actor=None, source="erdf", year=2025, amount=400,
+            funder=_home_organisation(home),
+        )  # fmt: skip
+        return {"pk": project.pk, "funding": funding.pk}
+    agreement = Agreement.objects.filter(association=home, is_published=True).order_by("pk")
+    agreement = agreement.exclude(signed_on=None).first()
+    if agreement is None:
+        agreement = services.create_agreement(
+            association=home, actor=None, kind="letter_of_intent", title="Provavtal",
+            signed_on=date(2024, 1, 1), validity_kind="until_terminated", notice_months=3,
+            is_published=True,
+        )  # fmt: skip
+    if name == "agreements:outcome":
+        follow_up = FollowUp.objects.filter(agreement=agreement).first()
+        if follow_up is None:
+            follow_up = services.add_follow_up(
+                agreement=agreement, actor=None, title="Ledningsdialog", due_on=date(2026, 4, 15)
+            )
+        return {"pk": follow_up.pk}
+    link = AgreementDocument.objects.filter(agreement=agreement).select_related("document")
+    link = link.first() or services.attach_document(
+        agreement=agreement, actor=None, upload=upload(), title="Undertecknad", is_public=True
+    )
+    if not link.document.is_public:  # the walk's visit to the button made it not public
+        set_document_public(document=link.document, actor=None, is_public=True)
+    return {"pk": agreement.pk, "document": link.document_id, "number": 1}
+
+
+def _home_organisation(home):
+    from agreements.models import OutsideOrganisation
+    from agreements.services import create_organisation
+
+    found = OutsideOrganisation.objects.filter(association=home).order_by("pk").first()
+    return found or create_organisation(association=home, actor=None, name="Provorganisation")
 
 
 def _home_failed_delivery(home):

@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.1 A/AA) on the public pages, keyboard access and small screens."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,8 +21,41 @@ def public_paths(site) -> list[str]:
             f"/{slug}/medlemmar/",
             f"/{slug}/tillganglighet/",
             f"/{slug}/anslagstavla/",
+            f"/{slug}/avtal/",
         ]
     return paths
+
+
+@pytest.fixture
+def agreement_paths(site) -> list[str]:
+    """A published agreement with its parties, validity and a public signed document (made
+    before the browser starts: Playwright's loop makes the test body an async context)."""
+    return _published_agreement(site.first)
+
+
+def _published_agreement(association) -> list[str]:
+    """A published agreement with its parties, validity and a public signed document."""
+    from agreements.models import Agreement
+    from agreements.services import attach_document, create_agreement, create_organisation
+    from association.tenancy import scopes_disabled
+    from tests.meetings.conftest import upload
+
+    with scopes_disabled():
+        agreement = Agreement.objects.filter(association=association, is_published=True).first()
+        if agreement is None:
+            ltu = create_organisation(
+                association=association, actor=None, name="Luleå tekniska universitet",
+                organisation_number="202100-2841", kind="university",
+            )  # fmt: skip
+            agreement = create_agreement(
+                association=association, actor=None, kind="letter_of_intent",
+                title="Avsiktsförklaring om strategisk samverkan",
+                purpose="Kommunal utveckling.", organisations=[ltu], signed_on=date(2021, 6, 1),
+                validity_kind="until_terminated", notice_months=3, is_published=True,
+            )  # fmt: skip
+            attach_document(agreement=agreement, actor=None, upload=upload(),
+                            title="Undertecknad", is_public=True)  # fmt: skip
+    return [f"/{association.slug}/avtal/", f"/{association.slug}/avtal/{agreement.pk}/"]
 
 
 def staff_paths(site) -> list[str]:
@@ -34,6 +69,12 @@ def staff_paths(site) -> list[str]:
         "/konto/aviseringar/val/",
         f"/{slug}/aviseringar/",
         f"/{slug}/aviseringar/ledtider/",
+        f"/{slug}/avtal/alla/",
+        f"/{slug}/avtal/alla/ny/",
+        f"/{slug}/avtal/projekt/",
+        f"/{slug}/avtal/projekt/ny/",
+        f"/{slug}/avtal/organisationer/",
+        f"/{slug}/avtal/organisationer/ny/",
         "/accounts/2fa/",
         "/accounts/email/",
         "/accounts/password/change/",
@@ -60,8 +101,11 @@ def check_pages(page, check_accessibility, paths, width, status=200) -> list[str
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_public_pages_have_no_wcag_violations(site, page, check_accessibility, width):
-    problems = check_pages(page, check_accessibility, public_paths(site), width)
+def test_public_pages_have_no_wcag_violations(
+    site, agreement_paths, page, check_accessibility, width
+):
+    paths = public_paths(site) + agreement_paths
+    problems = check_pages(page, check_accessibility, paths, width)
     problems += check_pages(page, check_accessibility, ["/finns-inte/"], width, status=404)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors

@@ -23,11 +23,16 @@ def site(transactional_db, settings):
     settings.REQUIRE_MFA_FOR_STAFF = False
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
+    from agreements.models import Agreement
     from association.tenancy import scopes_disabled
     from members.models import AdoptedFeeSchedule, Membership
 
     with scopes_disabled():
         return {
+            "agreements": {
+                a.association.slug: a.pk
+                for a in Agreement.objects.filter(is_published=True).select_related("association")
+            },
             "membership": Membership.objects.filter(association__slug="norrbotten").first(),
             "adoption": AdoptedFeeSchedule.objects.filter(association__slug="norrbotten").first(),
         }
@@ -40,6 +45,7 @@ def test_demo_public_pages_have_no_wcag_violations(site, page, check_accessibili
         paths += [f"/{slug}/", f"/{slug}/medlemmar/", f"/{slug}/medlemmar/?year=2024",
                   f"/{slug}/organ/", f"/{slug}/medlemmar/kommuner/"]  # fmt: skip
     paths += ["/umearegionen/organ/overformyndarnamnd/", "/norrbotten/organ/styrelse/"]
+    paths += [f"/{slug}/avtal/{pk}/" for slug, pk in site["agreements"].items()]
     problems = check_pages(page, check_accessibility, paths, width)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
@@ -62,6 +68,10 @@ def test_demo_staff_pages_have_no_wcag_violations(site, page, check_accessibilit
         f"/norrbotten/medlemmar/{membership.pk}/",
         f"/norrbotten/medlemmar/{membership.pk}/andra/",
         "/norrbotten/historik/",
+        f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/",
+        f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/andra/",
+        f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/uppsagning/",
+        f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/uppfoljning/plan/",
     ]
     problems = []
     for width in (1280, 375):
