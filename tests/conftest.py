@@ -141,14 +141,19 @@ def celery_worker(django_db_setup, django_db_blocker):
 
 
 class _Collector:
+    """Keeps each accepted message, and in ``connections`` the client's (address, port) it
+    came over: one entry per message, so messages that share one are one SMTP connection."""
+
     def __init__(self):
         self.messages = []
+        self.connections = []
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes
         from email.policy import default
 
         self.messages.append(message_from_bytes(envelope.content, policy=default))
+        self.connections.append(session.peer)
         return "250 Message accepted"
 
 

@@ -9,9 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements import queries, services
-from agreements.models import Project
+from agreements.models import OutsideOrganisation, Project
+from association.documents import add_version
 from association.tenancy import scopes_disabled
+from tests import factories
 from tests.agreements.conftest import make_agreement
+from tests.meetings.conftest import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,43 @@ def _grow(association, members, ltu, count):
             assert project.pk
 
 
+def _grow_details(association, actor, agreement, project, body, count):
+    """Grow the measured agreement and project to ``count`` of each related row (a few
+    documents only: each is a stored file)."""
+    from members.models import Municipality
+
+    with scopes_disabled():
+        start = agreement.follow_ups.count()
+        municipalities = list(Municipality.objects.order_by("code")[:count])
+        assert len(municipalities) == count
+        organisations = [
+            services.create_organisation(association=association, actor=actor,
+                                         name=f"Organisation {n}", kind="company")
+            for n in range(start, count)
+        ]  # fmt: skip
+        agreement.municipalities.add(*municipalities)
+        agreement.organisations.add(*organisations)
+        project.municipalities.add(*municipalities)
+        project.partners.add(*organisations)
+        funders = list(OutsideOrganisation.objects.filter(association=association))
+        for n in range(start, count):
+            services.add_follow_up(agreement=agreement, actor=actor, title=f"Dialog {n}",
+                                   due_on=date(2026, 3, 1), body=body if n % 2 else None,
+                                   responsible="Gruppen")  # fmt: skip
+            services.add_signatory(agreement=agreement, actor=actor, name=f"Person {n}",
+                                   party="Part", signed_on=date(2024, 1, 1))  # fmt: skip
+            services.add_funding(project=project, actor=actor, source="region",
+                                 year=2020 + n % 10, amount=10,
+                                 funder=funders[n % len(funders)] if n % 2 else None)  # fmt: skip
+            services.set_budget(project=project, actor=actor, year=2020 + n % 10, amount=n)
+        for n in range(agreement.documents.count(), 2 if count < 50 else 6):
+            link = services.attach_document(
+                agreement=agreement, actor=actor, upload=upload(), title=f"Dokument {n}",
+                is_public=n % 2 == 0,
+            )  # fmt: skip
+            add_version(document=link.document, actor=actor, upload=upload(), note="Ny")
+
+
 def _counts(client, association, paths):
     # A write refreshes the person's cached facts on the next request: warm them first.
     client.get("/")
@@ -128,12 +168,17 @@ def _counts(client, association, paths):
 def test_lists_and_pages_make_the_same_number_of_queries_for_5_and_200_rows(
     client, login, association, editor, members, ltu
 ):
+    """Every list and page grows: the lists by agreements, projects and organisations; the
+    measured agreement and project by parties, municipalities, signatories, follow-up
+    occasions (some with a body), documents (with versions), funding rows (some with a
+    funder) and history rows."""
     login(editor)
-    _grow(association, members, ltu, 5)
     with scopes_disabled():
         agreement = make_agreement(association, title="Mätt", is_published=True,
                                    municipalities=members, organisations=[ltu])  # fmt: skip
-        project = Project.objects.filter(association=association).first()
+        project = make_project(association, "Mätt projekt", municipalities=members,
+                               partners=[ltu])  # fmt: skip
+        body = factories.make_body(association, "arbetsgrupp", kind="steering_group")
     paths = [
         ("public_list", url(association, "public_list")),
         ("staff_list", url(association, "staff_list")),
@@ -143,7 +188,16 @@ def test_lists_and_pages_make_the_same_number_of_queries_for_5_and_200_rows(
         ("public_detail", url(association, "public_detail", pk=agreement.pk)),
         ("project_detail", url(association, "project_detail", pk=project.pk)),
     ]
+    _grow(association, members, ltu, 5)
+    _grow_details(association, editor, agreement, project, body, 5)
     before = _counts(client, association, paths)
     _grow(association, members, ltu, 200)
+    _grow_details(association, editor, agreement, project, body, 200)
+    with scopes_disabled():
+        agreement.refresh_from_db()
+        assert agreement.municipalities.count() >= 200
+        assert agreement.follow_ups.count() == 200
+        assert project.fundings.count() == 200
+        assert queries.agreement_history(agreement).count() > 200
     after = _counts(client, association, paths)
     assert before == after

@@ -430,6 +430,29 @@ def test_minutes_pdf_text_metadata_and_variant(council, client, association):
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
 
 
+@pytest.mark.parametrize(
+    ("reached", "said", "not_said"),
+    [(True, "Konsensus nåddes.", "Konsensus nåddes inte."),
+     (False, "Konsensus nåddes inte.", "Konsensus nåddes.")],
+)  # fmt: skip
+def test_the_minutes_say_whether_consensus_was_reached(council, client, reached, said, not_said):
+    from pypdf import PdfReader
+
+    record_attendance(council)
+    decide(council["items"][0], method="consensus", consensus_reached=reached,
+           text="Inriktningen antas.")  # fmt: skip
+    minutes = _send_out(council, adjusters=("chair",))
+    with scopes_disabled():
+        records.approve(minutes=minutes, user=council["users"]["chair"], second_factor=True)
+    page = client.get(url(council["meeting"], "minutes")).content.decode()
+    assert said in page and not_said not in page
+    pdf = client.get(url(council["meeting"], "minutes_pdf"))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.split())
+    assert "Inriktningen antas." in text
+    assert said in text and not_said not in text
+
+
 def test_minutes_pages_queries_do_not_grow(client, association, board):
     counts = {}
     chair = factories.make_member(board, role="chair")

@@ -96,6 +96,30 @@ def test_substitute_call_up_skips_the_absent(association, board, people):
         assert absence.substitute == people["first"]
 
 
+def test_substitute_call_up_falls_back_to_the_bodys_other_substitutes(association, board, people):
+    """Neither the personal substitute nor the seat's ordered ones are free: the body's
+    other seat's ordered substitutes are called up, by their place; then nobody."""
+    from governance.meetings.models import Absence
+
+    meeting = factories.make_meeting(board, notice=True)
+    other_seat = factories.make_post(board, members=1, substitutes=2, label="Regionen")
+    later = factories.make_person(association, email="senare@example.org")
+    factories.assign(board, later, role="substitute", seat=other_seat, substitute_order=2)
+    sooner = factories.make_person(association, email="tidigare@example.org")
+    factories.assign(board, sooner, role="substitute", seat=other_seat, substitute_order=1)
+    with scopes_disabled():
+        # The seat's own substitutes are away.
+        services.report_absence(meeting=meeting, user=people["personal"])
+        for person in (people["first"], people["second"]):
+            Absence.objects.create(association=association, meeting=meeting, person=person)
+        absence = services.report_absence(meeting=meeting, user=people["member"])
+        assert absence.substitute == sooner
+        second_member = factories.make_member(board, seat=people["seat"])
+        assert services.report_absence(meeting=meeting, user=second_member).substitute == later
+        third_member = factories.make_member(board, seat=other_seat)
+        assert services.report_absence(meeting=meeting, user=third_member).substitute is None
+
+
 def test_move_keeps_uid_and_raises_sequence_cancel_cancels(association, board):
     meeting = factories.make_meeting(board, notice=True)
     with scopes_disabled():
