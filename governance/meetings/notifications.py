@@ -6,16 +6,26 @@ renders in the recipient's language; the notice carries the iCalendar invitation
 or CANCEL). The reminders about minutes left unadjusted and notices to post live with the
 notice board's watch lists (``governance/noticeboard/notification_kinds.py``)."""
 
+from datetime import date, time, timedelta
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.calendar import calendar_bytes
 from association.notifications import services as notification_services
-from association.notifications.kinds import Kind, Recipient, absolute, register
+from association.notifications.kinds import (
+    Kind,
+    Occasion,
+    Recipient,
+    absolute,
+    local_moment,
+    register,
+)
 from governance.meetings import queries
 from governance.meetings.calendars import meeting_event
-from governance.meetings.models import Absence, Adjuster, Meeting, Minutes
+from governance.meetings.models import Absence, Adjuster, Meeting, MeetingStatus, Minutes
 
 SUBJECTS = {"notice", "moved", "changed", "documents", "cancelled", "called_up"}
 
@@ -236,3 +246,83 @@ def absence_reported(absence: Absence) -> None:
             "meetings.called_up", association=meeting.association,
             occasion_key=f"absence:{absence.pk}:called_up", data=data,
         )  # fmt: skip
+
+
+# --- the host municipality's hand-over meeting in December ---------------------------------
+
+
+def _handovers_to_plan(association, now, lead_days: int | None):
+    """Bodies whose host municipality changes at the turn of the year and that have no
+    meeting planned in December for the hand-over: made ``lead_days`` before 1 December
+    and found until the year ends, so a meeting planned meanwhile ends the reminding."""
+    from governance.models import Body
+
+    today = timezone.localdate(now)
+    first_december = date(today.year, 12, 1)
+    due_day = first_december - timedelta(days=lead_days or 0)
+    if today < due_day:
+        return
+    year = today.year
+    bodies = Body.objects.filter(association=association, host_rotation__isnull=False)
+    planned = set(
+        Meeting.objects.filter(
+            association=association,
+            body__in=bodies,
+            starts_at__gte=local_moment(first_december, time(0)),
+            starts_at__lt=local_moment(date(year + 1, 1, 1), time(0)),
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("body_id", flat=True)
+    )
+    for body in bodies.select_related("host_rotation"):
+        outgoing, incoming = body.host(year), body.host(year + 1)
+        if body.pk in planned or outgoing is None or incoming is None or outgoing == incoming:
+            continue
+        yield Occasion(
+            key=f"handover:{body.pk}:{year}",
+            data={"body": body.pk, "year": year},
+            due=local_moment(due_day),
+            link=_plan_path(association, body, year),
+        )
+
+
+def _plan_path(association, body, year: int) -> str:
+    return reverse(
+        "meetings:planning",
+        kwargs={"association": association.slug, "body": body.slug, "year": year},
+    )
+
+
+def _handover_context(association, data: dict) -> dict:
+    from governance.models import Body
+
+    body = Body.objects.select_related("host_rotation").get(pk=data["body"])
+    year = data["year"]
+    return {
+        "body": body,
+        "year": year,
+        "outgoing": body.host(year),
+        "incoming": body.host(year + 1),
+        "path": absolute(_plan_path(association, body, year)),
+    }
+
+
+def _editors(association, data: dict) -> list[Recipient]:
+    from governance.notification_kinds import editors
+
+    return editors(association, data)
+
+
+HANDOVER_MEETING = register(
+    Kind(
+        key="meetings.handover_meeting",
+        label=_("The host municipality's hand-over meeting in December to plan"),
+        subject="meetings/email/handover_subject.txt",
+        body="meetings/email/handover_body.txt",
+        context=_handover_context,
+        recipients=_editors,
+        find=_handovers_to_plan,
+        lead_days=30,
+        lead_editable=True,
+    )
+)

@@ -207,3 +207,41 @@ def test_the_reminder_task_sweeps_every_association(council):
     result = scan_reminders()
     assert set(result) == {"norrbotten", "annat-forbund"}
     assert result["annat-forbund"] == 0  # no bodies there
+
+
+def test_a_hand_over_meeting_to_plan_is_reminded_once_until_one_is_planned(
+    council, association, smtp_server, eager_tasks, django_capture_on_commit_callbacks
+):
+    """Where the host changes at the turn of the year, staff are reminded 30 days before
+    1 December to plan the hand-over meeting; a December meeting planned ends it."""
+    from association.notifications import services as notifications
+    from association.notifications.kinds import local_moment
+    from association.tenancy import tenant_scope
+    from governance.meetings.notifications import HANDOVER_MEETING
+
+    body, _people = council
+    factories.make_staff(association, "editor", "redaktor@example.org")
+
+    def run(day):
+        with tenant_scope(association), django_capture_on_commit_callbacks(execute=True):
+            return notifications.scan(association, local_moment(day))
+
+    def found(day):
+        with tenant_scope(association):
+            return [o.key for o in HANDOVER_MEETING.find(association, local_moment(day), 30)]
+
+    assert found(date(Y0, 10, 31)) == []  # before the lead time
+    assert run(date(Y0, 11, 1)) >= 1
+    handover = [m for m in smtp_server.messages if "överlämningsmötet" in m["Subject"]]
+    assert [m["To"] for m in handover] == ["redaktor@example.org"]
+    text = handover[0].get_body(("plain",)).get_content()
+    assert "Vindeln" in text and "Vännäs" in text  # the outgoing and the incoming host
+    assert f"/norrbotten/moten/organ/rad/{Y0}/" in text
+    run(date(Y0, 11, 2))
+    assert (
+        len([m for m in smtp_server.messages if "överlämningsmötet" in m["Subject"]]) == 1
+    )  # once
+
+    assert found(date(Y0, 11, 20)) == [f"handover:{body.pk}:{Y0}"]
+    factories.make_meeting(body, local_moment(date(Y0, 12, 10)).replace(hour=13))
+    assert found(date(Y0, 11, 20)) == []  # planned: nothing more to remind of
