@@ -87,6 +87,9 @@ def network_paths(site) -> dict[str, list[str]]:
         services.add_member(network=network, actor=None, person=person,
                             municipality=Municipality.objects.get(code="2580"),
                             starts_on=factories.TERM_START)  # fmt: skip
+        # The staff member also sits in the network, so the answer page shows its form.
+        services.add_member(network=network, actor=None, starts_on=factories.TERM_START,
+                            person=factories.make_person(association, user=site.staff))  # fmt: skip
         feedback_round = services.open_feedback_round(
             association=association, actor=None, title="Röster från kommunerna", year=2025,
             closes_at=timezone.now() + timezone.timedelta(days=5),
