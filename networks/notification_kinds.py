@@ -3,7 +3,9 @@
 
 - a group's yearly report not yet in, some days before the year ends: to the network's
   coordinator (the association's editors when it has none);
-- a feedback round closing: to those asked who have not answered every promise yet.
+- a feedback round closing: to those asked who have not answered every promise yet;
+- a network's meeting coming up: to its members, some days before (the notice and any
+  change already go to them through the meetings' own kinds; bodies have no such reminder).
 """
 
 from datetime import date, timedelta
@@ -105,10 +107,46 @@ def _rounds_closing(association, now, lead_days):
         )  # fmt: skip
 
 
+def _meeting_recipients(association, data: dict) -> list[Recipient]:
+    from governance.meetings.models import Meeting
+    from governance.meetings.notifications import recipient_of
+    from governance.meetings.services import recipients
+
+    meeting = Meeting.objects.filter(pk=data["meeting"]).first()
+    if meeting is None or meeting.status == "cancelled":
+        return []
+    found = (recipient_of(person) for person in recipients(meeting))
+    return [recipient for recipient in found if recipient]
+
+
+def _meetings_coming(association, now, lead_days):
+    from governance.meetings.models import Meeting
+    from governance.models import NETWORK_KINDS
+
+    lead = timedelta(days=lead_days or 0)
+    rows = Meeting.objects.filter(
+        association=association, body__kind__in=NETWORK_KINDS, notice_sent_at__isnull=False,
+        starts_at__gt=now, starts_at__lte=now + lead,
+    ).exclude(status="cancelled")  # fmt: skip
+    for meeting in rows:
+        yield Occasion(
+            key=f"network_meeting:{meeting.pk}:{meeting.starts_at.isoformat()}",
+            data={"what": "meeting", "meeting": meeting.pk,
+                  "day": timezone.localdate(meeting.starts_at).isoformat()},
+            due=max(meeting.starts_at - lead, now),
+            link=reverse("meetings:detail", kwargs={"association": association.slug,
+                                                     "pk": meeting.pk}),
+        )  # fmt: skip
+
+
 def _context(association, data: dict) -> dict:
     from networks.models import FeedbackRound, Network
 
     context = {"what": data["what"], "day": date.fromisoformat(data["day"])}
+    if "meeting" in data:
+        from governance.meetings.models import Meeting
+
+        context["meeting"] = Meeting.objects.select_related("body").get(pk=data["meeting"])
     if "network" in data:
         context["network"] = Network.objects.select_related("body").get(pk=data["network"])
         context["year"] = data["year"]
@@ -131,5 +169,13 @@ FEEDBACK_ROUND_CLOSING = register(
         label=_("A feedback round closing (to those who have not answered)"),
         subject=SUBJECT, body=BODY, context=_context, recipients=_round_recipients,
         lead_days=3, lead_editable=True, find=_rounds_closing,
+    )
+)  # fmt: skip
+NETWORK_MEETING = register(
+    Kind(
+        key="networks.meeting_coming",
+        label=_("A network's meeting coming up (to its members)"),
+        subject=SUBJECT, body=BODY, context=_context, recipients=_meeting_recipients,
+        lead_days=2, lead_editable=True, find=_meetings_coming,
     )
 )  # fmt: skip

@@ -222,3 +222,23 @@ def test_yearly_report_reminder_window_is_the_years_end():
 
     assert report_due_day(2025) == date(2025, 12, 31)
     assert report_due_day(2025) - timedelta(days=30) == date(2025, 12, 1)
+
+
+def test_members_are_reminded_of_the_networks_meetings(association, network):
+    from association.notifications.kinds import get as get_kind
+    from association.notifications.services import _render
+
+    board = factories.make_body(association)
+    member = seat_user(network)
+    soon = factories.days_from_today(1)
+    meeting = factories.make_meeting(network.body, soon, notice=True)
+    factories.make_meeting(board, soon, notice=True)  # a board meeting: not this reminder
+    kind = get_kind("networks.meeting_coming")
+    with scopes_disabled():
+        occasions = list(kind.find(association, timezone.now(), 2))
+        assert [o.data["meeting"] for o in occasions] == [meeting.pk]
+        recipients = kind.recipients(association, occasions[0].data)
+        assert [r.user_id for r in recipients] == [member.pk]
+        context = {**kind.context(association, occasions[0].data), "association": association}
+        subject, body, _html = _render(kind, context, "sv")
+    assert network.body.name in subject and meeting.title in body
