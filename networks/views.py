@@ -460,7 +460,7 @@ class RoundCreateView(TenantMixin, FormView):
                 networks=data["networks"], bodies=data["bodies"],
             )  # fmt: skip
         except ValidationError as error:
-            add_validation_error(form, error)
+            add_validation_error(form, error, field_names={"closes_at": "closes_on"})
             return self.form_invalid(form)
         messages.success(self.request, _("The feedback round is open."))
         return redirect(_url(self.association, "round", pk=feedback_round.pk))

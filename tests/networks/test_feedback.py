@@ -191,3 +191,21 @@ def test_the_closing_reminder_goes_to_those_who_have_not_answered(association, n
         assert [o.data["round"] for o in occasions] == [feedback_round.pk]
         recipients = kind.recipients(association, occasions[0].data)
     assert [r.user_id for r in recipients] == [waiting.pk]
+
+
+def test_staff_open_a_round_on_the_page(client, association, network):
+    from networks.models import FeedbackRound
+
+    client.force_login(factories.make_staff(association, "editor"))
+    data = {"title": "Röster från kommunerna", "year": 2026, "networks": [network.pk],
+            "promises": "Första löftet\n\nAndra löftet\n"}  # fmt: skip
+    url = "/norrbotten/natverk/aterkoppling/ny/"
+    today = timezone.localdate()
+    past = client.post(url, {**data, "closes_on": today - timedelta(days=1)})
+    assert past.status_code == 200 and "closes_on" in past.context["form"].errors
+    response = client.post(url, {**data, "closes_on": today + timedelta(days=20)})
+    assert response.status_code == 302
+    with scopes_disabled():
+        feedback_round = FeedbackRound.objects.get()
+        assert [p.text for p in feedback_round.promises.all()] == ["Första löftet", "Andra löftet"]
+        assert timezone.localtime(feedback_round.closes_at).hour == 23
