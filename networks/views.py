@@ -495,9 +495,10 @@ class RoundResultsView(_RoundMixin, TemplateView):
             promise["chart"] = charts.horizontal_bars(
                 [(str(score), n) for score, n in promise["distribution"].items()]
             )
+        is_open = self.round.is_open()
+        asked = queries.respondent_user_ids(self.round, timezone.localdate()) if is_open else ()
         context.update(
-            round=self.round, results=results, is_open=self.round.is_open(),
-            asked=len(queries.respondent_user_ids(self.round, timezone.localdate())),
+            round=self.round, results=results, is_open=is_open, asked=len(asked),
             min_group=queries.MIN_GROUP_ANSWERS,
         )  # fmt: skip
         return context
