@@ -242,3 +242,14 @@ def test_members_are_reminded_of_the_networks_meetings(association, network):
         context = {**kind.context(association, occasions[0].data), "association": association}
         subject, body, _html = _render(kind, context, "sv")
     assert network.body.name in subject and meeting.title in body
+
+
+def test_governance_makes_no_network_bodies_but_keeps_a_networks_kind(association, network):
+    from governance.forms import BodyForm
+
+    with scopes_disabled():
+        new = BodyForm(association=association)
+        kinds = {value for value, _label in new.fields["kind"].choices}
+        assert "network" not in kinds and "board" in kinds
+        existing = BodyForm(association=association, instance=network.body)
+        assert "network" in {value for value, _label in existing.fields["kind"].choices}
