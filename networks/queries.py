@@ -221,7 +221,8 @@ def feedback_results(feedback_round: FeedbackRound) -> dict:
     """Results as plain data, never naming who answered: per promise the count, the
     distribution over 1–5, the mean and the comments (sorted, so their order says nothing
     about who wrote them), and the same per network and body asked; a group with fewer
-    than ``MIN_GROUP_ANSWERS`` answers to a promise is marked ``hidden`` without figures.
+    than ``MIN_GROUP_ANSWERS`` answers to a promise is marked ``hidden`` without figures,
+    and so is a group that would give such a small group away (``_hidden_groups``).
 
     ``{"title", "year", "closes_at", "promises": [{"position", "text", "count",
     "distribution": {1..5: n}, "mean", "comments": [...], "groups": [{"name", "kind",
@@ -256,10 +257,29 @@ def feedback_results(feedback_round: FeedbackRound) -> dict:
         groups = [("network", n.pk, str(n), "networks") for n in round_networks] + [
             ("body", b.pk, b.name, "bodies") for b in round_bodies
         ]
-        for kind, pk, name, relation in groups:
-            scores = [a.score for a in own if any(o.pk == pk for o in getattr(a, relation).all())]
-            hidden = len(scores) < MIN_GROUP_ANSWERS
-            summary = _summary([] if hidden else scores)
-            row["groups"].append({"name": name, "kind": kind, "hidden": hidden, **summary})
+        members = [
+            [a for a in own if any(o.pk == pk for o in getattr(a, relation).all())]
+            for _kind, pk, _name, relation in groups
+        ]
+        hidden = _hidden_groups(own, members)
+        for index, (kind, _pk, name, _relation) in enumerate(groups):
+            summary = _summary([] if index in hidden else [a.score for a in members[index]])
+            row["groups"].append({"name": name, "kind": kind, "hidden": index in hidden,
+                                  **summary})  # fmt: skip
         result["promises"].append(row)
     return result
+
+
+def _hidden_groups(answers: list, members: list[list]) -> set[int]:
+    """Indexes of the groups not to break down: those with fewer than ``MIN_GROUP_ANSWERS``
+    answers, and then the smallest shown ones until the answers outside every shown group
+    are none or at least that many, since the total minus the shown groups would otherwise
+    give a small group's answers (a differencing of the tables)."""
+    hidden = {i for i, rows in enumerate(members) if len(rows) < MIN_GROUP_ANSWERS}
+    while True:
+        shown = [i for i in range(len(members)) if i not in hidden]
+        covered = {a.pk for i in shown for a in members[i]}
+        rest = len(answers) - len(covered)
+        if not shown or rest == 0 or rest >= MIN_GROUP_ANSWERS:
+            return hidden
+        hidden.add(min(shown, key=lambda i: (len(members[i]), i)))

@@ -121,9 +121,12 @@ def test_presidia_are_asked_through_their_bodies(association):
 
 
 def test_results_per_promise_and_per_network(association, network, other_network):
+    from tests.networks.conftest import make_network
+
+    third = make_network(association, slug="tredje", name="Tredje nätverket")
     big = [seat_user(network) for _ in range(4)]
-    small = [seat_user(other_network) for _ in range(2)]
-    feedback_round = open_round(association, networks=[network, other_network])
+    small = [seat_user(other_network) for _ in range(2)] + [seat_user(third)]
+    feedback_round = open_round(association, networks=[network, other_network, third])
     for user, score in zip(big, [5, 4, 4, 2], strict=True):
         answer(feedback_round, user, [score, 3], comment=f"Kommentar {score}")
     for user in small:
@@ -131,9 +134,9 @@ def test_results_per_promise_and_per_network(association, network, other_network
     with scopes_disabled():
         results = queries.feedback_results(feedback_round)
     first, second, third = results["promises"]
-    assert first["count"] == 6
-    assert first["distribution"] == {1: 2, 2: 1, 3: 0, 4: 2, 5: 1}
-    assert first["mean"] == round((5 + 4 + 4 + 2 + 1 + 1) / 6, 2)
+    assert first["count"] == 7
+    assert first["distribution"] == {1: 3, 2: 1, 3: 0, 4: 2, 5: 1}
+    assert first["mean"] == round((5 + 4 + 4 + 2 + 1 + 1 + 1) / 7, 2)
     assert first["comments"] == ["Kommentar 2", "Kommentar 4", "Kommentar 4", "Kommentar 5"]
     groups = {g["name"]: g for g in first["groups"]}
     assert groups[network.body.name]["count"] == 4
@@ -209,3 +212,19 @@ def test_staff_open_a_round_on_the_page(client, association, network):
         feedback_round = FeedbackRound.objects.get()
         assert [p.text for p in feedback_round.promises.all()] == ["Första löftet", "Andra löftet"]
         assert timezone.localtime(feedback_round.closes_at).hour == 23
+
+
+def test_a_small_group_cannot_be_read_off_the_total(association, network, other_network):
+    """Four answers in one network shown and two in the other hidden: the total minus the
+    first would give the two, so the first is not broken down either."""
+    many = [seat_user(network) for _ in range(4)]
+    few = [seat_user(other_network) for _ in range(2)]
+    feedback_round = open_round(association, networks=[network, other_network])
+    for user in many:
+        answer(feedback_round, user, [5])
+    for user in few:
+        answer(feedback_round, user, [1])
+    with scopes_disabled():
+        first = queries.feedback_results(feedback_round)["promises"][0]
+    assert first["count"] == 6
+    assert [g["hidden"] for g in first["groups"]] == [True, True]
