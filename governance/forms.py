@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import queries
-from governance.models import Assignment, Body, HostRotation, Person, Seat, Term
+from governance.models import NETWORK_KINDS, Assignment, Body, HostRotation, Person, Seat, Term
 from members.queries import municipalities
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -80,6 +80,12 @@ class BodyForm(forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["reports_to"].queryset = others
+        if self.instance.kind not in NETWORK_KINDS:
+            # Networks are made on the networks pages, which add what a network has besides
+            # its body; a governing body does not turn into one here.
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] not in NETWORK_KINDS
+            ]
         self.fields["host_rotation"].queryset = HostRotation.objects.filter(
             association=association
         ).order_by("name")

@@ -23,7 +23,7 @@ from association.tenancy import TenantModel
 # Words the body pages use in their own addresses; a body may not take them as its slug.
 RESERVED_BODY_SLUGS = {
     "ny", "mina", "personer", "mandatperioder", "vakanser", "vardkommuner", "uppdrag",
-    "export",
+    "export", "alla", "arsrapporter", "aterkoppling",
 }  # fmt: skip
 
 SAME_PERSON_TWICE = _(
@@ -142,7 +142,16 @@ class BodyKind(models.TextChoices):
     MANAGEMENT_TEAM = "management_team", _("Management team")
     JOINT_COMMITTEE = "joint_committee", _("Joint committee")
     INFORMAL_FORUM = "informal_forum", _("Informal forum")
+    # Networks and working groups are bodies so that their meetings, notices, agendas and
+    # calendars are the bodies' own; the networks app holds what else they have.
+    NETWORK = "network", _("Network")
+    WORKING_GROUP = "working_group", _("Working group")
     OTHER = "other", _("Other body")
+
+
+# Kinds whose seats give access to that group's own material only, never to what the
+# association's bodies share (governance.permissions.body_member_access).
+NETWORK_KINDS = (BodyKind.NETWORK, BodyKind.WORKING_GROUP)
 
 
 class QuorumRule(models.TextChoices):

@@ -41,10 +41,17 @@ def may_see_contact_details(request) -> bool:
 
 
 def body_member_access(request) -> bool:
-    """BODY_MEMBER: sits in any of the association's bodies today, or is its staff."""
+    """BODY_MEMBER: sits in any of the association's governing bodies today, or is its staff.
+
+    A seat in a network or working group does not count: it opens that group's own material
+    (its meetings, documents and member list, checked against the group's body), nothing
+    the association's bodies share."""
     if is_platform_admin(request.user):
         return True
-    return bool(seated_bodies(request)) or may_view_internal(request)
+    from governance.models import NETWORK_KINDS
+
+    governing = [kind for kind in seated_bodies(request).values() if kind not in NETWORK_KINDS]
+    return bool(governing) or may_view_internal(request)
 
 
 def board_access(request) -> bool:

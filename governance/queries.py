@@ -9,6 +9,7 @@ from association.models import AuditEntry
 from association.tenancy import scopes_disabled
 from governance.models import (
     MEMBER_ROLES,
+    NETWORK_KINDS,
     Assignment,
     Body,
     HostRotation,
@@ -56,8 +57,11 @@ class ChartNode:
 
 def org_chart(association, on: date) -> list[ChartNode]:
     """The bodies as a forest drawn from ``reports_to``; two queries whatever the size."""
+    # Networks and working groups are shown on the networks pages, under their bodies.
     rows = list(
-        bodies(association).annotate(
+        bodies(association)
+        .exclude(kind__in=NETWORK_KINDS)
+        .annotate(
             members_now=Count(
                 "assignments",
                 filter=Q(

@@ -23,7 +23,7 @@ from governance.forms import (
     SeatForm,
     TermForm,
 )
-from governance.models import Role
+from governance.models import NETWORK_KINDS, Role
 from governance.permissions import may_see_contact_details, may_view_body_documents
 
 
@@ -86,6 +86,16 @@ class BodyDetailView(_BodyMixin, TenantMixin, TemplateView):
 
     access = Access.PUBLIC
     template_name = "governance/body_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        body = self.get_body()
+        if body.kind in NETWORK_KINDS and not may_view_internal(request):
+            # A network's members are public only where the association says so: the
+            # networks app's page applies that rule (staff keep this page for the seats).
+            return redirect(
+                "networks:public_detail", association=self.association.slug, slug=body.slug
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -362,10 +362,28 @@ def declare_a_conflict(home, user) -> None:
         declare_conflict(item=item, user=user, reason="Prov")
 
 
+def join_a_network(home, user) -> None:
+    """A feedback round's answer form shows only to those it asks: the admin joins the
+    network the walk's round asks (tests/association/test_permissions.py)."""
+    from django.utils import timezone
+
+    from association.tenancy import scopes_disabled
+    from governance.models import Person
+    from networks.models import Network
+    from networks.services import add_member
+
+    with scopes_disabled():
+        network = Network.objects.filter(association=home).order_by("pk").first()
+        person = Person.objects.filter(association=home, user=user).first()
+        person = person or factories.make_person(home, user=user)
+        add_member(network=network, actor=None, person=person, starts_on=timezone.localdate())
+
+
 def test_every_form_survives_generated_input(client, world):
     admin = factories.make_platform_admin()
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     declare_a_conflict(world, admin)
+    join_a_network(world, admin)
     forms = discover_forms(client, world, admin)
     # Every page that takes a POST must have been reached through a form on some page.
     targets = {key[1] for key in forms if key[0] == "post"}

@@ -108,6 +108,13 @@ class _MembersMixin(_MeetingMixin):
     def object_check(self) -> bool:
         return sees_everything(self.request, self.meeting)
 
+    def has_access(self) -> bool:
+        # The meeting's own body decides: its seat implies BODY_MEMBER for a governing body,
+        # and lets a network's members in to their own network's meetings, whose seats
+        # do not count for the association-wide level (governance.permissions).
+        user = self.request.user
+        return user.is_authenticated and user.is_active and self.object_check()
+
 
 class _EditorMixin(_MeetingMixin):
     access = Access.EDITOR

@@ -184,6 +184,31 @@ EXPECTED = {
     "agreements:budget": Access.EDITOR,
     "agreements:funding_add": Access.EDITOR,
     "agreements:funding_delete": Access.EDITOR,
+    # Networks: the public sees networks, purpose and municipalities (names where the list is
+    # public); a network's members' page, its report documents and a feedback round's answer
+    # page let in that network's own members (and those asked) and staff, nobody else.
+    "networks:public_list": Access.PUBLIC,
+    "networks:public_detail": Access.PUBLIC,
+    "networks:mine": Access.LOGGED_IN,
+    "networks:members": Access.LOGGED_IN,
+    "networks:report_document": Access.LOGGED_IN,
+    "networks:answer": Access.LOGGED_IN,
+    "networks:staff_list": Access.STAFF,
+    "networks:reports": Access.STAFF,
+    "networks:work_list": Access.STAFF,
+    "networks:work_detail": Access.STAFF,
+    "networks:rounds": Access.STAFF,
+    "networks:round": Access.STAFF,
+    "networks:round_csv": Access.STAFF,
+    "networks:round_xlsx": Access.STAFF,
+    "networks:create": Access.EDITOR,
+    "networks:update": Access.EDITOR,
+    "networks:member_add": Access.EDITOR,
+    "networks:report_add": Access.EDITOR,
+    "networks:work_create": Access.EDITOR,
+    "networks:work_update": Access.EDITOR,
+    "networks:work_status": Access.EDITOR,
+    "networks:round_create": Access.EDITOR,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -191,6 +216,11 @@ NARROWED = {
     # The body's chair circulates a proposal, or a staff editor on the chair's behalf; read-only
     # staff may not.
     ("decisions:proposal_create", "viewer"),
+    # A network's own pages: its members and staff of the association, not any logged-in
+    # person (networks.views._MembersOnlyMixin, AnswerView).
+    ("networks:members", "other_association"),
+    ("networks:report_document", "other_association"),
+    ("networks:answer", "other_association"),
 }
 
 VISITORS = ["anonymous", "other_association", "viewer", "editor", "administrator", "platform_admin"]
@@ -286,6 +316,8 @@ def values_for(page, home, user=None) -> dict:
             _awaiting_proposal(home)  # its "put on the next meeting" button
         if page.name.startswith("agreements:") and page.object_params:
             values.update(_agreement_values(home, page.name))
+        if page.name.startswith("networks:") and page.object_params:
+            values.update(_network_values(home, page.name))
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -420,6 +452,43 @@ def _agreement_values(home, name: str) -> dict:
     if not link.document.is_public:  # the walk's visit to the button made it not public
         set_document_public(document=link.document, actor=None, is_public=True)
     return {"pk": agreement.pk, "document": link.document_id, "number": 1}
+
+
+def _network_values(home, name: str) -> dict:
+    """The demo's social services network with a yearly report and its document, an
+    assignment and an open feedback round (each made when the demo lacks it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from networks import services
+    from networks.models import FeedbackRound, Network, WorkAssignment, YearlyReport
+    from tests.meetings.conftest import upload
+
+    network = Network.objects.filter(association=home).order_by("pk").first()
+    if name.startswith("networks:work"):
+        assignment = WorkAssignment.objects.filter(association=home).order_by("pk").first()
+        assignment = assignment or services.create_work_assignment(
+            association=home, actor=None, title="Provuppdrag", responsible=network.body
+        )
+        return {"pk": assignment.pk}
+    if name in {"networks:round", "networks:round_csv", "networks:round_xlsx",
+                "networks:answer"}:  # fmt: skip
+        found = FeedbackRound.objects.filter(association=home).order_by("pk").first()
+        found = found or services.open_feedback_round(
+            association=home, actor=None, title="Provrunda", year=2025,
+            closes_at=timezone.now() + timedelta(days=30), promises=["Ett löfte"],
+            networks=[network],
+        )  # fmt: skip
+        return {"pk": found.pk}
+    values = {"slug": network.body.slug}
+    if name == "networks:report_document":
+        report = YearlyReport.objects.filter(network=network, document__isnull=False).first()
+        report = report or services.submit_yearly_report(
+            network=network, actor=None, year=2024, text="Rapport", upload=upload()
+        )
+        values["pk"] = report.pk
+    return values
 
 
 def _home_organisation(home):

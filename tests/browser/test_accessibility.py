@@ -58,6 +58,64 @@ def _published_agreement(association) -> list[str]:
     return [f"/{association.slug}/avtal/", f"/{association.slug}/avtal/{agreement.pk}/"]
 
 
+@pytest.fixture
+def network_paths(site) -> dict[str, list[str]]:
+    """A network with a public member list, an operational group under it and a feedback
+    round with answers (made before the browser starts)."""
+    from django.utils import timezone
+
+    from association.tenancy import scopes_disabled
+    from networks import services
+    from networks.models import FeedbackAnswer
+    from tests import factories
+
+    association = site.first
+    with scopes_disabled():
+        network = services.create_network(
+            association=association, actor=None, name="Strategiskt nätverk utbildning",
+            slug="natverk-utbildning", kind="strategic", purpose="Dialog och kunskapsutbyte.",
+            reports_to=site.first_body, member_list_public=True,
+        )  # fmt: skip
+        services.create_network(
+            association=association, actor=None, name="Operativ grupp", slug="operativ",
+            kind="operational", parent=network,
+        )  # fmt: skip
+        factories.make_term(association)
+        person = factories.make_person(association, first_name="Nils", last_name="Nätverk")
+        from members.models import Municipality
+
+        services.add_member(network=network, actor=None, person=person,
+                            municipality=Municipality.objects.get(code="2580"),
+                            starts_on=factories.TERM_START)  # fmt: skip
+        # The staff member also sits in the network, so the answer page shows its form.
+        services.add_member(network=network, actor=None, starts_on=factories.TERM_START,
+                            person=factories.make_person(association, user=site.staff))  # fmt: skip
+        feedback_round = services.open_feedback_round(
+            association=association, actor=None, title="Röster från kommunerna", year=2025,
+            closes_at=timezone.now() + timezone.timedelta(days=5),
+            promises=["Stöd för likställd kvalitet.", "Stärkt kompetens."], networks=[network],
+        )  # fmt: skip
+        for number, score in enumerate([3, 4, 5]):
+            promise = feedback_round.promises.order_by("position").first()
+            FeedbackAnswer.objects.create(
+                association=association, promise=promise, score=score, comment="Bra",
+                respondent=factories.make_user(f"svar{number}@example.org"),
+            )  # fmt: skip
+    slug = association.slug
+    return {
+        "public": [f"/{slug}/natverk/", f"/{slug}/natverk/natverk-utbildning/"],
+        "staff": [
+            f"/{slug}/natverk/alla/",
+            f"/{slug}/natverk/natverk-utbildning/medlemmar/",
+            f"/{slug}/natverk/uppdrag/",
+            f"/{slug}/natverk/arsrapporter/",
+            f"/{slug}/natverk/aterkoppling/{feedback_round.pk}/",
+            f"/{slug}/natverk/aterkoppling/{feedback_round.pk}/svara/",
+            f"/{slug}/natverk/aterkoppling/ny/",
+        ],
+    }
+
+
 def staff_paths(site) -> list[str]:
     slug = site.first.slug
     return [
@@ -102,20 +160,21 @@ def check_pages(page, check_accessibility, paths, width, status=200) -> list[str
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_public_pages_have_no_wcag_violations(
-    site, agreement_paths, page, check_accessibility, width
+    site, agreement_paths, network_paths, page, check_accessibility, width
 ):
-    paths = public_paths(site) + agreement_paths
+    paths = public_paths(site) + agreement_paths + network_paths["public"]
     problems = check_pages(page, check_accessibility, paths, width)
     problems += check_pages(page, check_accessibility, ["/finns-inte/"], width, status=404)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
 
 
-def test_staff_pages_have_no_wcag_violations(site, page, check_accessibility):
+def test_staff_pages_have_no_wcag_violations(site, network_paths, page, check_accessibility):
     log_in_with_totp(page, site)
     problems = []
     for width in (1280, 375):
-        problems += check_pages(page, check_accessibility, staff_paths(site), width)
+        paths = staff_paths(site) + network_paths["staff"]
+        problems += check_pages(page, check_accessibility, paths, width)
         # No role in the second association: the 403 page must be as usable as the rest.
         forbidden = [f"/{site.second.slug}/installningar/"]
         problems += check_pages(page, check_accessibility, forbidden, width, status=403)

@@ -46,6 +46,8 @@ def test_demo_public_pages_have_no_wcag_violations(site, page, check_accessibili
                   f"/{slug}/organ/", f"/{slug}/medlemmar/kommuner/"]  # fmt: skip
     paths += ["/umearegionen/organ/overformyndarnamnd/", "/norrbotten/organ/styrelse/"]
     paths += [f"/{slug}/avtal/{pk}/" for slug, pk in site["agreements"].items()]
+    paths += [f"/{slug}/natverk/" for slug in DEMO_SLUGS]
+    paths += ["/vasternorrland/natverk/politiknatverk/", "/umearegionen/natverk/urax-gruppen/"]
     problems = check_pages(page, check_accessibility, paths, width)
     assert not problems, "\n\n".join(problems)
     assert not page.console_errors, page.console_errors
@@ -72,6 +74,9 @@ def test_demo_staff_pages_have_no_wcag_violations(site, page, check_accessibilit
         f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/andra/",
         f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/uppsagning/",
         f"/norrbotten/avtal/alla/{site['agreements']['norrbotten']}/uppfoljning/plan/",
+        "/norrbotten/natverk/alla/",
+        "/norrbotten/natverk/natverk-socialtjanst/medlemmar/",
+        "/norrbotten/natverk/arsrapporter/",
     ]
     problems = []
     for width in (1280, 375):
