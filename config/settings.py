@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "governance.noticeboard",
     "governance.decisions",
     "agreements",
+    "planning",
 ]
 
 MIDDLEWARE = [
