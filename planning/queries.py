@@ -2,18 +2,23 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 
+from association.models import AuditEntry
 from planning.models import (
     COST_CATEGORIES,
     INCOME_CATEGORIES,
     Activity,
     BudgetLine,
+    Challenge,
     Direction,
     Goal,
     GoalArea,
+    Indicator,
     Plan,
     PlanStatus,
+    Promise,
     SdgLink,
 )
 
@@ -143,3 +148,117 @@ def budget(plan: Plan) -> Budget:
                 )
             )
     return result
+
+
+def goals_with_activities(plan: Plan) -> list[Goal]:
+    """The direction's goals in order (area first), each with ``plan_activities`` and
+    ``plan_indicators`` of the plan: the goal-by-goal view."""
+    goals = list(
+        Goal.objects.filter(direction=plan.direction_id)
+        .select_related("area")
+        .order_by("area__position", "area_id", "position", "pk")
+    )
+    by_goal: dict[int | None, list] = {}
+    for activity in activities(plan):
+        by_goal.setdefault(activity.goal_id, []).append(activity)
+    indicators: dict[int | None, list] = {}
+    for indicator in Indicator.objects.filter(plan=plan):
+        indicators.setdefault(indicator.goal_id, []).append(indicator)
+    for goal in goals:
+        goal.plan_activities = by_goal.get(goal.pk, [])
+        goal.plan_indicators = indicators.get(goal.pk, [])
+    return goals
+
+
+def plan_contents(plan: Plan) -> dict:
+    """Everything a plan's page (staff or public) shows, in a fixed number of queries."""
+    from agreements.queries import staff_names
+
+    names = staff_names(plan.association)
+    goals = goals_with_activities(plan)
+    loose = [a for a in activities(plan) if a.goal_id is None]
+    for activity in [a for goal in goals for a in goal.plan_activities] + loose:
+        activity.staff_name = names.get(activity.responsible_staff_id)
+    areas: list[dict] = []
+    for goal in goals:
+        if not areas or areas[-1]["area"] != goal.area:
+            areas.append({"area": goal.area, "goals": []})
+        areas[-1]["goals"].append(goal)
+    return {
+        "plan": plan,
+        "areas": areas,
+        "loose_activities": loose,
+        "promises": list(Promise.objects.filter(plan=plan)),
+        "challenges": list(Challenge.objects.filter(plan=plan)),
+        "budget": budget(plan),
+    }
+
+
+def _history(association, object_type: str, ids: list) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(
+            association=association, object_type=object_type, object_id__in=[str(pk) for pk in ids]
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def plan_history(plan: Plan) -> QuerySet[AuditEntry]:
+    """Every step of the plan: who did what when (parts added show as their own rows)."""
+    from django.db.models import Q
+
+    parts = Q()
+    for name, model in (("activity", Activity), ("promise", Promise), ("challenge", Challenge),
+                        ("indicator", Indicator)):  # fmt: skip
+        parts |= Q(object_type=f"planning.{name}",
+                   object_id__in=model.objects.filter(plan=plan).values("pk")
+                   .annotate(text=Cast("pk", CharField())).values("text"))  # fmt: skip
+    return (
+        AuditEntry.objects.filter(association=plan.association_id)
+        .filter(Q(object_type="planning.plan", object_id=str(plan.pk)) | parts)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def direction_history(direction: Direction) -> QuerySet[AuditEntry]:
+    return _history(direction.association_id, "planning.direction", [direction.pk])
+
+
+def board_decisions(association):
+    """Decisions of the board (or council) at its meetings, newest first."""
+    from governance.meetings.models import Decision
+
+    return (
+        Decision.objects.filter(
+            association=association, item__meeting__body__kind__in=("board", "council")
+        )
+        .select_related("item__meeting__body")
+        .order_by("-item__meeting__starts_at", "-item__number")
+    )
+
+
+def passed_board_proposals(association):
+    from governance.decisions.models import Proposal, ProposalStatus
+
+    return Proposal.objects.filter(
+        association=association, status=ProposalStatus.PASSED,
+        body__kind__in=("board", "council"),
+    ).order_by("-closes_at")  # fmt: skip
+
+
+def available_steps(plan: Plan) -> list[str]:
+    """The approval steps open to the plan in its state (what the page offers)."""
+    from planning.forms import Step
+
+    if plan.status == PlanStatus.DRAFT:
+        return [Step.PROPOSE, Step.REFRESH]
+    if plan.status == PlanStatus.PROPOSED:
+        steps = [Step.APPROVE, Step.RETURN]
+        return steps if plan.board_proposal_id else [*steps, Step.CIRCULATE]
+    if plan.status == PlanStatus.BOARD_APPROVED:
+        return [Step.ADOPT]
+    steps = [] if plan.is_published else [Step.PUBLISH]
+    has_revision = Plan.objects.filter(supersedes=plan).exists()
+    return steps if has_revision else [*steps, Step.REVISE]

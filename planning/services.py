@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from association.locking import RecordLocked
 from association.models import Association, User
 from association.services import record_history, update_versioned
 from planning.models import (
@@ -60,10 +61,13 @@ NO_BOARD = _("The association has no board to circulate the proposal to.")
 REASON_REQUIRED = _("Give the reason for the revision.")
 ALREADY_REVISED = _("This plan already has a revision.")
 ASSEMBLY_REQUIRED = _("Name the assembly's decision.")
+DUPLICATE_DIRECTION = _("A direction starting that year already exists.")
 PART_OF_ANOTHER_DIRECTION = _("The goal belongs to another direction.")
 
 
 def _refuse_unless(plan: Plan, *allowed: str) -> None:
+    if plan.is_locked and PlanStatus.DRAFT in allowed:
+        raise RecordLocked(Plan.locked_message)
     if plan.status not in allowed:
         raise ValidationError(
             WRONG_STATUS, code="wrong_status", params={"status": plan.get_status_display()}
@@ -108,8 +112,15 @@ def create_direction(*, association: Association, actor: User | None, **fields: 
 def update_direction(
     *, direction: Direction, actor: User | None, expected_version: int, data: dict
 ) -> Direction:
+    def check(edited: Direction) -> None:
+        # update_versioned validates without the association, so the rule that spans
+        # the association's rows is asked here.
+        others = Direction.objects.filter(association=edited.association_id).exclude(pk=edited.pk)
+        if others.filter(first_year=edited.first_year).exists():
+            raise ValidationError({"first_year": DUPLICATE_DIRECTION})
+
     return update_versioned(
-        obj=direction, actor=actor, expected_version=expected_version, data=data
+        obj=direction, actor=actor, expected_version=expected_version, data=data, check=check
     )
 
 

@@ -184,6 +184,29 @@ EXPECTED = {
     "agreements:budget": Access.EDITOR,
     "agreements:funding_add": Access.EDITOR,
     "agreements:funding_delete": Access.EDITOR,
+    # Planning: the public sees published directions and adopted, published plans; staff
+    # see every draft; staff editors draft and take each approval step (the board approves
+    # through its decisions, which staff record, or per capsulam in the decisions app).
+    "planning:public_index": Access.PUBLIC,
+    "planning:public_plan": Access.PUBLIC,
+    "planning:public_direction": Access.PUBLIC,
+    "planning:staff_index": Access.STAFF,
+    "planning:direction": Access.STAFF,
+    "planning:plan": Access.STAFF,
+    "planning:direction_create": Access.EDITOR,
+    "planning:direction_update": Access.EDITOR,
+    "planning:area_add": Access.EDITOR,
+    "planning:goal_add": Access.EDITOR,
+    "planning:strategy_add": Access.EDITOR,
+    "planning:sdg_add": Access.EDITOR,
+    "planning:plan_create": Access.EDITOR,
+    "planning:plan_update": Access.EDITOR,
+    "planning:budget": Access.EDITOR,
+    "planning:step": Access.EDITOR,
+    "planning:activity_add": Access.EDITOR,
+    "planning:promise_add": Access.EDITOR,
+    "planning:challenge_add": Access.EDITOR,
+    "planning:indicator_add": Access.EDITOR,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -286,6 +309,8 @@ def values_for(page, home, user=None) -> dict:
             _awaiting_proposal(home)  # its "put on the next meeting" button
         if page.name.startswith("agreements:") and page.object_params:
             values.update(_agreement_values(home, page.name))
+        if page.name.startswith("planning:") and page.object_params:
+            values.update(_planning_values(home, page.name))
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -420,6 +445,73 @@ def _agreement_values(home, name: str) -> dict:
     if not link.document.is_public:  # the walk's visit to the button made it not public
         set_document_public(document=link.document, actor=None, is_public=True)
     return {"pk": agreement.pk, "document": link.document_id, "number": 1}
+
+
+def _planning_values(home, name: str) -> dict:
+    """A draft plan of the home association (the editing pages need one; the demo's may have
+    been proposed by the walk), its direction, and for the public plan page a published one."""
+    from planning import services
+    from planning.models import Direction, Plan, PlanStatus
+
+    direction = Direction.objects.filter(association=home).order_by("-first_year").first()
+    if direction is None:
+        direction = services.create_direction(
+            association=home, actor=None, title="Provinriktning", first_year=2027,
+            last_year=2030, is_published=True,
+        )  # fmt: skip
+    if name in {"planning:public_direction"} and not direction.is_published:
+        direction = services.update_direction(
+            direction=direction, actor=None, expected_version=direction.version,
+            data={"is_published": True},
+        )  # fmt: skip
+    if (name.startswith("planning:") and "direction" in name) or name.endswith(
+        ("area_add", "goal_add", "strategy_add", "sdg_add")
+    ):
+        return {"pk": direction.pk}
+    if name == "planning:public_plan":
+        plan = Plan.objects.filter(association=home, publication__isnull=False).first()
+        if plan is None:
+            plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).first()
+            plan = plan or _new_plan(home, direction)
+            plan = services.propose(plan=plan, actor=None)
+            plan = services.record_board_approval(
+                plan=plan, actor=None, decision=_home_board_decision(home)
+            )
+            plan = services.adopt(plan=plan, actor=None, adopted_on=date(2029, 11, 20),
+                                  reference="Provfullmäktige § 1")  # fmt: skip
+            services.publish(plan=plan, actor=None)
+        return {"pk": plan.pk}
+    plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).order_by("pk").first()
+    return {"pk": (plan or _new_plan(home, direction)).pk}
+
+
+def _new_plan(home, direction):
+    """A draft plan in a year of the direction that has none yet (else of a new direction)."""
+    from planning import services
+    from planning.models import Plan
+
+    taken = set(Plan.objects.filter(association=home).values_list("year", flat=True))
+    free = [y for y in range(direction.first_year, direction.last_year + 1) if y not in taken]
+    if not free:
+        direction = services.create_direction(
+            association=home, actor=None, title="Provinriktning 2040", first_year=2040,
+            last_year=2043,
+        )  # fmt: skip
+        free = [2040]
+    return services.create_plan(direction=direction, actor=None, year=free[0])
+
+
+def _home_board_decision(home):
+    from governance.meetings.models import Decision
+
+    decision = (
+        Decision.objects.filter(association=home, item__meeting__body__kind="board")
+        .order_by("pk").first()
+    )  # fmt: skip
+    if decision is None:
+        _meeting, item, _document = _home_meeting(home)
+        decision = factories.make_decision(item)
+    return decision
 
 
 def _home_organisation(home):

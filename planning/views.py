@@ -1,0 +1,399 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from association.forms import add_validation_error
+from association.mixins import ServiceFormView, TenantMixin
+from association.permissions import Access
+from planning import forms, queries, services
+
+
+def _url(association, name: str, **kwargs) -> str:
+    return reverse(f"planning:{name}", kwargs={"association": association.slug, **kwargs})
+
+
+def _get(queryset):
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+class PublicIndexView(TenantMixin, TemplateView):
+    """The published directions and plans, and this year's plan goal by goal."""
+
+    access = Access.PUBLIC
+    template_name = "planning/public_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plans = list(queries.published_plans(self.association))
+        year = timezone.localdate().year
+        current = next((plan for plan in plans if plan.year == year), None)
+        context.update(
+            directions=list(queries.published_directions(self.association)),
+            plans=plans,
+            year=year,
+            current=current,
+            goals=queries.goals_with_activities(current) if current else [],
+        )
+        return context
+
+
+class PublicPlanView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_plan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = _get(queries.published_plans(self.association).filter(pk=self.kwargs["pk"]))
+        context.update(queries.plan_contents(plan))
+        return context
+
+
+class PublicDirectionView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_direction.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        direction = queries.direction(self.association, self.kwargs["pk"])
+        context["direction"] = _get(direction.filter(is_published=True))
+        return context
+
+
+# --- staff: overview and direction --------------------------------------------------------
+
+
+class StaffIndexView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/staff_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            directions=queries.directions(self.association),
+            plans=queries.plans(self.association),
+        )
+        return context
+
+
+class DirectionDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/direction_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        direction = _get(queries.direction(self.association, self.kwargs["pk"]))
+        context.update(
+            direction=direction,
+            entries=queries.direction_history(direction)[:200],
+        )
+        return context
+
+
+class _DirectionFormView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.DirectionForm
+
+    def create(self, data):
+        return services.create_direction(
+            association=self.association, actor=self.request.user, **data
+        )
+
+    def update(self, instance, version, data):
+        return services.update_direction(
+            direction=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "direction", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the direction") if self.instance else _("New direction")
+        context["back_url"] = _url(self.association, "staff_index")
+        return context
+
+
+class DirectionCreateView(_DirectionFormView):
+    pass
+
+
+class DirectionUpdateView(_DirectionFormView):
+    def get_instance(self):
+        return _get(queries.directions(self.association).filter(pk=self.kwargs["pk"]))
+
+
+class DirectionPartView(TenantMixin, FormView):
+    """Add a goal area, a goal, a strategy or a link to a global goal to a direction."""
+
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+    kind = ""
+    FORMS = {
+        "area": (forms.GoalAreaForm, _("New goal area")),
+        "goal": (forms.GoalForm, _("New goal")),
+        "strategy": (forms.StrategyForm, _("New strategy")),
+        "sdg": (forms.SdgLinkForm, _("Link a goal area to a global goal")),
+    }
+
+    def get_direction(self):
+        if not hasattr(self, "_direction"):
+            self._direction = _get(
+                queries.directions(self.association).filter(pk=self.kwargs["pk"])
+            )
+        return self._direction
+
+    def get_form_class(self):
+        return self.FORMS[self.kind][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kind in {"goal", "sdg"}:
+            kwargs["direction"] = self.get_direction()
+        return kwargs
+
+    def form_valid(self, form):
+        direction, actor, data = self.get_direction(), self.request.user, form.cleaned_data
+        try:
+            if self.kind == "area":
+                services.add_goal_area(direction=direction, actor=actor, **data)
+            elif self.kind == "goal":
+                services.add_goal(direction=direction, actor=actor, **data)
+            elif self.kind == "strategy":
+                services.add_strategy(direction=direction, actor=actor, **data)
+            else:
+                services.link_sdg(area=data["area"], actor=actor, number=data["sdg"].number,
+                                  is_primary=data["is_primary"])  # fmt: skip
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "direction", pk=direction.pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"{self.FORMS[self.kind][1]}: {self.get_direction()}",
+            back_url=_url(self.association, "direction", pk=self.get_direction().pk),
+            **kwargs,
+        )
+
+
+# --- staff: plans -------------------------------------------------------------------------
+
+
+class PlanCreateView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+    form_class = forms.PlanCreateForm
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year + 1}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "association": self.association}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["copy_last_year"]:
+                plan = services.start_year(
+                    direction=data["direction"], actor=self.request.user, year=data["year"]
+                )
+            else:
+                plan = services.create_plan(
+                    direction=data["direction"], actor=self.request.user, year=data["year"]
+                )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "plan", pk=plan.pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("New operational plan and budget"),
+            back_url=_url(self.association, "staff_index"),
+            **kwargs,
+        )
+
+
+def _step_form(plan, data=None):
+    return forms.StepForm(
+        data,
+        decisions=queries.board_decisions(plan.association),
+        proposals=queries.passed_board_proposals(plan.association),
+        initial={"adopted_on": timezone.localdate()},
+    )
+
+
+class PlanDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = _get(queries.plan(self.association, self.kwargs["pk"]))
+        context.update(queries.plan_contents(plan))
+        context.update(
+            steps=queries.available_steps(plan),
+            step_form=_step_form(plan),
+            entries=queries.plan_history(plan)[:200],
+        )
+        return context
+
+
+class PlanUpdateView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.PlanForm
+
+    def get_instance(self):
+        return _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+
+    def update(self, instance, version, data):
+        return services.update_plan(
+            plan=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "plan", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the plan")
+        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
+        return context
+
+
+class _PlanChildView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+
+    def get_plan(self):
+        if not hasattr(self, "_plan"):
+            self._plan = _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+        return self._plan
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "plan", pk=self.get_plan().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"{self.title}: {self.get_plan()}",
+            back_url=_url(self.association, "plan", pk=self.get_plan().pk),
+            **kwargs,
+        )
+
+
+class PlanPartView(_PlanChildView):
+    """Add an activity, promise, challenge or indicator to a draft plan."""
+
+    kind = ""
+    FORMS = {
+        "activity": (forms.ActivityForm, _("New activity")),
+        "promise": (forms.PromiseForm, _("New promise")),
+        "challenge": (forms.ChallengeForm, _("New challenge")),
+        "indicator": (forms.IndicatorForm, _("New indicator")),
+    }
+
+    @property
+    def title(self):
+        return self.FORMS[self.kind][1]
+
+    def get_form_class(self):
+        return self.FORMS[self.kind][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kind in {"activity", "indicator"}:
+            kwargs["plan"] = self.get_plan()
+        return kwargs
+
+    def act(self, data):
+        services.add_part(plan=self.get_plan(), actor=self.request.user, kind=self.kind, **data)
+
+
+class BudgetView(_PlanChildView):
+    form_class = forms.BudgetForm
+
+    @property
+    def title(self):
+        return _("Budget")
+
+    def get_form_kwargs(self):
+        budget = queries.budget(self.get_plan())
+        amounts = {row.category: row.amount for row in budget.income_rows + budget.cost_rows}
+        return {**super().get_form_kwargs(), "amounts": amounts}
+
+    def act(self, data):
+        services.set_budget(plan=self.get_plan(), actor=self.request.user, amounts=data)
+
+
+class PlanStepView(TenantMixin, View):
+    """One step of the approval flow (forms.Step). The page is for staff editors; whether
+    the plan is in the state for the step is the service's question."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        plan = _get(queries.plans(self.association).filter(pk=pk))
+        form = _step_form(plan, request.POST)
+        target = _url(self.association, "plan", pk=plan.pk)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(target)
+        data, actor = form.cleaned_data, request.user
+        step = data["step"]
+        try:
+            if step == forms.Step.PROPOSE:
+                services.propose(plan=plan, actor=actor)
+            elif step == forms.Step.RETURN:
+                services.return_to_draft(plan=plan, actor=actor)
+            elif step == forms.Step.REFRESH:
+                services.refresh_income(plan=plan, actor=actor)
+            elif step == forms.Step.CIRCULATE:
+                closes_on = data["closes_on"] or (timezone.localdate() + datetime.timedelta(7))
+                closes_at = timezone.make_aware(
+                    datetime.datetime.combine(closes_on, datetime.time(23, 59))
+                )
+                services.circulate_to_board(plan=plan, actor=actor, closes_at=closes_at)
+            elif step == forms.Step.APPROVE:
+                services.record_board_approval(
+                    plan=plan, actor=actor, decision=data["decision"], proposal=data["proposal"]
+                )
+            elif step == forms.Step.ADOPT:
+                services.adopt(
+                    plan=plan, actor=actor, adopted_on=data["adopted_on"] or timezone.localdate(),
+                    reference=data["reference"],
+                )  # fmt: skip
+            elif step == forms.Step.PUBLISH:
+                services.publish(plan=plan, actor=actor)
+            elif step == forms.Step.REVISE:
+                revision = services.start_revision(plan=plan, actor=actor, reason=data["reason"])
+                target = _url(self.association, "plan", pk=revision.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Saved."))
+        return redirect(target)
