@@ -83,7 +83,7 @@ class StrategyForm(_CleanTextMixin, forms.ModelForm):
 
 
 class SdgLinkForm(forms.Form):
-    area = _scoped(_("goal area"), required=True)
+    area = _scoped(_("goal area"))
     sdg = forms.ModelChoiceField(
         queryset=SustainableGoal.objects.all(), label=_("global goal"), to_field_name="number"
     )

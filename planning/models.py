@@ -97,9 +97,6 @@ class GoalArea(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
-    sdgs = models.ManyToManyField(
-        SustainableGoal, through="SdgLink", related_name="+", verbose_name=_("global goals")
-    )
 
     class Meta:
         verbose_name = _("goal area (målområde)")
@@ -151,9 +148,18 @@ class Strategy(TenantModel):
 
 
 class SdgLink(TenantModel):
-    """A goal area's link to a global goal, primary or secondary."""
+    """A link to a global goal, primary or secondary: of the whole direction (Norrbotten
+    2023–2026 links its three goal areas together to SDG 3, 4 and 11) or of one goal area."""
 
-    area = models.ForeignKey(GoalArea, on_delete=models.CASCADE, related_name="sdg_links")
+    direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="sdg_links")
+    area = models.ForeignKey(
+        GoalArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sdg_links",
+        verbose_name=_("goal area"),
+    )
     sdg = models.ForeignKey(
         SustainableGoal, on_delete=models.PROTECT, related_name="+", verbose_name=_("global goal")
     )
@@ -164,11 +170,15 @@ class SdgLink(TenantModel):
         verbose_name_plural = _("links to global goals")
         ordering = ["-is_primary", "sdg__number"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "sdg"], name="planning_sdglink_unique"),
+            models.UniqueConstraint(
+                fields=["direction", "area", "sdg"],
+                name="planning_sdglink_unique",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.area} – {self.sdg}"
+        return f"{self.area or self.direction} – {self.sdg}"
 
 
 # --- yearly plan --------------------------------------------------------------------------

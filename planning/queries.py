@@ -38,6 +38,11 @@ def direction(association, pk: int) -> QuerySet[Direction]:
             ),
         ),
         Prefetch("goals", queryset=Goal.objects.filter(area=None), to_attr="loose_goals"),
+        Prefetch(
+            "sdg_links",
+            queryset=SdgLink.objects.filter(area=None).select_related("sdg"),
+            to_attr="direction_sdg_links",
+        ),
         "strategies",
     )
 

@@ -183,17 +183,29 @@ def add_strategy(
 
 
 @transaction.atomic
-def link_sdg(*, area: GoalArea, actor: User | None, number: int, is_primary: bool) -> SdgLink:
-    """Link a goal area to a global goal (or change whether the link is primary)."""
+def link_sdg(
+    *,
+    direction: Direction,
+    actor: User | None,
+    number: int,
+    is_primary: bool,
+    area: GoalArea | None = None,
+) -> SdgLink:
+    """Link the direction (or one of its goal areas) to a global goal, or change whether
+    the link is primary."""
     from planning.sdgs import load_goals
 
+    if area is not None and area.direction_id != direction.pk:
+        raise ValidationError({"area": ValidationError(PART_OF_ANOTHER_DIRECTION)})
     load_goals()
     sdg = SustainableGoal.objects.get(number=number)
     link, created = SdgLink.objects.update_or_create(
-        association=area.association, area=area, sdg=sdg, defaults={"is_primary": is_primary}
-    )
+        association=direction.association, direction=direction, area=area, sdg=sdg,
+        defaults={"is_primary": is_primary},
+    )  # fmt: skip
     record_history(
-        association=area.association, actor=actor, action="created" if created else "updated",
+        association=direction.association, actor=actor,
+        action="created" if created else "updated",
         obj=link, changes={"sdg": (None, number), "is_primary": (None, is_primary)},
     )  # fmt: skip
     return link

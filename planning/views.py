@@ -174,8 +174,10 @@ class DirectionPartView(TenantMixin, FormView):
             elif self.kind == "strategy":
                 services.add_strategy(direction=direction, actor=actor, **data)
             else:
-                services.link_sdg(area=data["area"], actor=actor, number=data["sdg"].number,
-                                  is_primary=data["is_primary"])  # fmt: skip
+                services.link_sdg(
+                    direction=direction, area=data["area"], actor=actor,
+                    number=data["sdg"].number, is_primary=data["is_primary"],
+                )  # fmt: skip
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)

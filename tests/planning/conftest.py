@@ -18,7 +18,7 @@ def make_direction(association, first_year=2023, **fields):
         area = services.add_goal_area(direction=direction, actor=None, title="Attraktiv region")
         services.add_goal(direction=direction, actor=None, area=area,
                           text="Vi bidrar till en god livsmiljö.")  # fmt: skip
-        services.link_sdg(area=area, actor=None, number=11, is_primary=True)
+        services.link_sdg(direction=direction, actor=None, number=11, is_primary=True)
     return direction
 
 

@@ -117,3 +117,23 @@ def test_the_staff_plan_page_shows_budget_and_history(association, plan):
     assert "The budget shows a deficit: -400 kronor." in page
     assert "Member fees" in page and "Project funding" in page
     assert timezone.localdate().strftime("%Y-%m-%d") in page  # the history's rows
+
+
+def test_direction_pages(association, direction):
+    editor = _client(factories.make_staff(association, "editor"))
+    base = f"/{association.slug}/planering/alla/inriktning/{direction.pk}"
+    assert editor.post(f"{base}/strategi/ny/", {"title": "Nätverk", "text": ""}).status_code == 302
+    assert editor.post(f"{base}/agenda-2030/", {"sdg": "3", "is_primary": "on"}).status_code == 302
+    page = editor.get(f"{base}/").content.decode()
+    assert "Nätverk" in page and "3. Good health and well-being (primary)" in page
+    assert "Vi bidrar till en god livsmiljö." in page
+    public = f"/{association.slug}/planering/inriktning/{direction.pk}/"
+    assert _client().get(public).status_code == 404  # not published
+    with scopes_disabled():
+        from planning import services
+
+        services.update_direction(
+            direction=direction, actor=None, expected_version=direction.version,
+            data={"is_published": True},
+        )  # fmt: skip
+    assert "sdg-11" in _client().get(public).content.decode()
