@@ -516,3 +516,109 @@ class BudgetLine(PlanPart):
     @property
     def kind(self) -> str:
         return LineKind.INCOME if self.category in INCOME_CATEGORIES else LineKind.COST
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+
+class Period(models.TextChoices):
+    TERTIAL_1 = "t1", _("Tertial 1 (January–April)")
+    TERTIAL_2 = "t2", _("Tertial 2 (May–August)")
+    ANNUAL = "annual", _("Annual report")
+
+
+class Progress(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BEHIND = "behind", _("Behind")
+    DONE = "done", _("Done")
+
+
+class FollowUpReport(TenantModel):
+    """A tertial report or the annual report of an adopted plan: status per goal and
+    activity, indicator values and the budget outcome per line. The annual report starts
+    compiled from the tertials and is then edited."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports")
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    summary = models.TextField(_("summary"), max_length=20000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        ordering = ["plan", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period"],
+                name="planning_report_unique_period",
+                violation_error_message=_("The plan already has this report."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} {self.plan.year}"
+
+
+class StatusEntry(TenantModel):
+    """The status of one goal or one activity in a report, with a comment."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="statuses")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Progress.choices, blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "goal"], name="planning_status_goal"),
+            models.UniqueConstraint(fields=["report", "activity"], name="planning_status_activity"),
+            models.CheckConstraint(
+                condition=models.Q(goal__isnull=True) ^ models.Q(activity__isnull=True),
+                name="planning_status_goal_or_activity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_status_display()}"
+
+
+class IndicatorValue(TenantModel):
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="planning_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+class BudgetOutcome(TenantModel):
+    """The outcome so far (tertials) or of the year (annual report) of one budget line."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="outcomes")
+    category = models.CharField(_("category"), max_length=20, choices=LineCategory.choices)
+    amount = models.BigIntegerField(_("outcome (kr)"))
+
+    class Meta:
+        verbose_name = _("budget outcome")
+        verbose_name_plural = _("budget outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "category"], name="planning_outcome_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.amount}"

@@ -593,3 +593,171 @@ def start_revision(*, plan: Plan, actor: User | None, reason: str) -> Plan:
         obj=revision, changes={"supersedes": (None, str(plan)), "revision_reason": (None, reason)},
     )  # fmt: skip
     return revision
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+REPORT_EXISTS = _("The plan already has this report.")
+NOT_ADOPTED = _("Only an adopted plan is followed up.")
+IMPORT_REFUSED = _("The file was not imported; correct these rows and try again.")
+
+# The seam for the networks' feedback on the year's promises (Västernorrland asks its
+# networks at year end whether each promise was kept). The networks app registers a
+# function plan -> {promise id: feedback text}; the annual report compiles what they give.
+# None is registered yet, so the annual report says that no feedback has been collected.
+PROMISE_FEEDBACK_SOURCES: list = []
+
+
+def register_promise_feedback(source) -> None:
+    PROMISE_FEEDBACK_SOURCES.append(source)
+
+
+def promise_feedback(plan: Plan) -> dict[int, list[str]]:
+    feedback: dict[int, list[str]] = {}
+    for source in PROMISE_FEEDBACK_SOURCES:
+        for promise_id, text in source(plan).items():
+            feedback.setdefault(promise_id, []).append(text)
+    return feedback
+
+
+@transaction.atomic
+def create_report(*, plan: Plan, actor: User | None, period: str):
+    """A tertial report, or the annual report compiled from the tertials: each goal's and
+    activity's latest status with the tertials' comments, the latest indicator values and
+    budget outcomes, and the tertials' summaries; staff then edit it."""
+    from planning.models import (
+        BudgetOutcome,
+        FollowUpReport,
+        IndicatorValue,
+        Period,
+        StatusEntry,
+    )
+
+    if not plan.is_locked:
+        raise ValidationError(NOT_ADOPTED, code="not_adopted")
+    report = FollowUpReport(association=plan.association, plan=plan, period=period)
+    report.full_clean(exclude=["association", "plan"])
+    if FollowUpReport.objects.filter(plan=plan, period=period).exists():
+        raise ValidationError(REPORT_EXISTS, code="exists")
+    report.save()
+    goals = list(Goal.objects.filter(direction=plan.direction_id).values_list("pk", flat=True))
+    activities = list(Activity.objects.filter(plan=plan).values_list("pk", flat=True))
+    compiled: dict[tuple[str, int], dict] = {}
+    if period == Period.ANNUAL:
+        tertials = FollowUpReport.objects.filter(
+            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2]
+        )
+        tertials = list(tertials.order_by("period"))
+        summaries = [f"{t.get_period_display()}:\n{t.summary}" for t in tertials if t.summary]
+        report.summary = "\n\n".join(summaries)
+        report.save(update_fields=["summary"])
+        for entry in StatusEntry.objects.filter(report__in=tertials).select_related("report"):
+            key = ("goal", entry.goal_id) if entry.goal_id else ("activity", entry.activity_id)
+            row = compiled.setdefault(key, {"status": "", "comments": []})
+            if entry.status:
+                row["status"] = entry.status  # tertials in order: the latest wins
+            if entry.comment:
+                row["comments"].append(f"{entry.report.get_period_display()}: {entry.comment}")
+        latest = tertials[-1] if tertials else None
+        if latest is not None:
+            IndicatorValue.objects.bulk_create(
+                IndicatorValue(
+                    association=plan.association,
+                    report=report,
+                    indicator_id=v.indicator_id,
+                    value=v.value,
+                )
+                for v in IndicatorValue.objects.filter(report=latest)
+            )
+            BudgetOutcome.objects.bulk_create(
+                BudgetOutcome(
+                    association=plan.association,
+                    report=report,
+                    category=o.category,
+                    amount=o.amount,
+                )
+                for o in BudgetOutcome.objects.filter(report=latest)
+            )
+    rows = []
+    for kind, ids in (("goal", goals), ("activity", activities)):
+        for pk in ids:
+            found = compiled.get((kind, pk), {"status": "", "comments": []})
+            rows.append(
+                StatusEntry(
+                    association=plan.association,
+                    report=report,
+                    status=found["status"],
+                    comment="\n".join(found["comments"])[:4000],
+                    **{f"{kind}_id": pk},
+                )
+            )
+    StatusEntry.objects.bulk_create(rows)
+    record_history(
+        association=plan.association, actor=actor, action="created", obj=report,
+        changes={"period": (None, period), "plan": (None, str(plan))},
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, str]]) -> int:
+    """Many statuses at once: ``entries`` maps a StatusEntry id of the report to (status,
+    comment). Returns how many changed; the history lists each change."""
+    from planning.models import Progress, StatusEntry
+
+    changes = {}
+    rows = StatusEntry.objects.select_for_update().filter(report=report, pk__in=list(entries))
+    changed = []
+    for row in rows:
+        status, comment = entries[row.pk]
+        if status and status not in Progress.values:
+            raise ValidationError(_("Unknown status."), code="status")
+        if (row.status, row.comment) != (status, comment):
+            changes[f"status {row.pk}"] = (f"{row.status} {row.comment}"[:200],
+                                           f"{status} {comment}"[:200])  # fmt: skip
+            row.status, row.comment = status, comment
+            changed.append(row)
+    StatusEntry.objects.bulk_update(changed, ["status", "comment"])
+    if changed:
+        report.version += 1
+        report.save(update_fields=["version"])
+        record_history(association=report.association, actor=actor, action="updated",
+                       obj=report, changes=changes)  # fmt: skip
+    return len(changed)
+
+
+@transaction.atomic
+def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
+    """Budget outcomes and indicator values from a CSV or XLSX file: all or nothing. A file
+    with any bad row raises ValidationError listing every reported row, and writes nothing."""
+    from planning.imports import parse_outcomes
+    from planning.models import BudgetOutcome, IndicatorValue
+
+    indicators = {
+        name.lower(): pk
+        for pk, name in Indicator.objects.filter(plan=report.plan_id).values_list("pk", "name")
+    }
+    parsed = parse_outcomes(content, file_name=file_name, indicators=indicators)
+    if not parsed.ok:
+        messages = [
+            _("Row %(line)s: %(message)s") % {"line": line, "message": message} if line
+            else message
+            for line, message in parsed.errors
+        ]  # fmt: skip
+        raise ValidationError([IMPORT_REFUSED, *messages], code="import_refused")
+    for category, amount in parsed.lines.items():
+        BudgetOutcome.objects.update_or_create(
+            association=report.association, report=report, category=category,
+            defaults={"amount": amount},
+        )  # fmt: skip
+    for indicator_id, value in parsed.indicators.items():
+        IndicatorValue.objects.update_or_create(
+            association=report.association, report=report, indicator_id=indicator_id,
+            defaults={"value": value},
+        )  # fmt: skip
+    record_history(
+        association=report.association, actor=actor, action="figures_imported", obj=report,
+        changes={"file": (None, file_name[:100]), "lines": (None, len(parsed.lines)),
+                 "indicators": (None, len(parsed.indicators))},
+    )  # fmt: skip
+    return parsed
