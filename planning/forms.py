@@ -244,3 +244,69 @@ class StepForm(forms.Form):
             if "\x00" in value:
                 self.add_error(name, CONTROL_CHARACTERS)
         return cleaned
+
+
+class ReportCreateForm(forms.Form):
+    period = forms.ChoiceField(label=_("period"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from planning.models import Period
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = Period.choices
+
+
+class ReportForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from planning.models import FollowUpReport
+
+        model = FollowUpReport
+        fields = ["summary", "is_published"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 10})}
+
+
+class StatusesForm(forms.Form):
+    """Every status of a report on one page: ``status-<id>`` and ``comment-<id>``."""
+
+    def __init__(self, *args, entries, **kwargs):
+        from planning.models import Progress
+
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for entry in entries:
+            self.fields[f"status-{entry.pk}"] = forms.ChoiceField(
+                label=_("Status"), required=False,
+                choices=[("", "–"), *Progress.choices], initial=entry.status,
+            )  # fmt: skip
+            self.fields[f"comment-{entry.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=4000, initial=entry.comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+            entry.status_field = self[f"status-{entry.pk}"]
+            entry.comment_field = self[f"comment-{entry.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, CONTROL_CHARACTERS)
+        return cleaned
+
+    def entries_data(self) -> dict[int, tuple[str, str]]:
+        return {
+            entry.pk: (
+                self.cleaned_data[f"status-{entry.pk}"],
+                self.cleaned_data[f"comment-{entry.pk}"].strip(),
+            )
+            for entry in self.entries
+        }
+
+
+class OutcomeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Two columns: the budget line (for example Personal) or the indicator's name, "
+            "and the figure. A file with any bad row imports nothing."
+        ),
+    )

@@ -542,6 +542,9 @@ class FollowUpReport(TenantModel):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports")
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     summary = models.TextField(_("summary"), max_length=20000, blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the association's public pages.")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

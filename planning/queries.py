@@ -85,6 +85,8 @@ class BudgetRow:
     amount: int
     last_year: int | None
     note: str = ""
+    last_year_outcome: int | None = None
+    outcome: int | None = None
 
 
 @dataclass
@@ -127,8 +129,8 @@ def previous_plan(plan: Plan) -> Plan | None:
 
 
 def budget(plan: Plan) -> Budget:
-    """The plan's budget lines in category order with last year's budget beside each.
-    (Last year's outcome joins here when the follow-up records budget outcomes.)"""
+    """The plan's budget lines in category order with last year's budget and last year's
+    outcome (its annual report) beside each."""
     from planning.models import LineCategory
 
     lines = {line.category: line for line in BudgetLine.objects.filter(plan=plan)}
@@ -138,6 +140,14 @@ def budget(plan: Plan) -> Budget:
         if previous
         else {}
     )
+    last_outcome = {}
+    if previous:
+        from planning.models import BudgetOutcome, Period
+
+        last_outcome = dict(
+            BudgetOutcome.objects.filter(report__plan=previous, report__period=Period.ANNUAL)
+            .values_list("category", "amount")
+        )  # fmt: skip
     result = Budget()
     for categories, rows in ((INCOME_CATEGORIES, result.income_rows),
                              (COST_CATEGORIES, result.cost_rows)):  # fmt: skip
@@ -149,6 +159,7 @@ def budget(plan: Plan) -> Budget:
                     label=str(LineCategory(category).label),
                     amount=line.amount if line else 0,
                     last_year=last.get(category),
+                    last_year_outcome=last_outcome.get(category),
                     note=line.note if line else "",
                 )
             )
@@ -196,7 +207,22 @@ def plan_contents(plan: Plan) -> dict:
         "promises": list(Promise.objects.filter(plan=plan)),
         "challenges": list(Challenge.objects.filter(plan=plan)),
         "budget": budget(plan),
+        "reports": list(plan.reports.order_by("period")),
     }
+
+
+def goal_statuses(plan: Plan) -> tuple[object | None, dict[int, object]]:
+    """The plan's latest published report and its status entry per goal (the public
+    goal-by-goal view of how the association is doing this year)."""
+    from planning.models import StatusEntry
+
+    rank = {"annual": 0, "t2": 1, "t1": 2}
+    published = sorted(plan.reports.filter(is_published=True), key=lambda r: rank[r.period])
+    report = published[0] if published else None
+    if report is None:
+        return None, {}
+    entries = StatusEntry.objects.filter(report=report, goal__isnull=False)
+    return report, {entry.goal_id: entry for entry in entries}
 
 
 def _history(association, object_type: str, ids: list) -> QuerySet[AuditEntry]:
@@ -267,3 +293,66 @@ def available_steps(plan: Plan) -> list[str]:
     steps = [] if plan.is_published else [Step.PUBLISH]
     has_revision = Plan.objects.filter(supersedes=plan).exists()
     return steps if has_revision else [*steps, Step.REVISE]
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+
+def reports(association):
+    from planning.models import FollowUpReport
+
+    return FollowUpReport.objects.filter(association=association).select_related(
+        "plan__direction", "plan__publication"
+    )
+
+
+def published_reports(association):
+    return reports(association).filter(is_published=True, plan__publication__isnull=False)
+
+
+def report_contents(report) -> dict:
+    """A report's statuses (goals with their activities), indicator values and budget
+    outcome against the budget, in a fixed number of queries."""
+    from planning.models import BudgetOutcome, IndicatorValue, StatusEntry
+
+    entries = list(
+        StatusEntry.objects.filter(report=report)
+        .select_related("goal__area", "activity")
+        .order_by("goal__area__position", "goal__position", "activity__position", "pk")
+    )
+    goals = [e for e in entries if e.goal_id]
+    activities_by_goal: dict[int | None, list] = {}
+    for entry in entries:
+        if entry.activity_id:
+            activities_by_goal.setdefault(entry.activity.goal_id, []).append(entry)
+    for entry in goals:
+        entry.activity_entries = activities_by_goal.get(entry.goal_id, [])
+    values = {v.indicator_id: v.value for v in IndicatorValue.objects.filter(report=report)}
+    indicators = list(Indicator.objects.filter(plan=report.plan_id))
+    for indicator in indicators:
+        indicator.outcome = values.get(indicator.pk)
+    outcomes = dict(BudgetOutcome.objects.filter(report=report).values_list("category", "amount"))
+    plan_budget = budget(report.plan)
+    for row in plan_budget.income_rows + plan_budget.cost_rows:
+        row.outcome = outcomes.get(row.category)
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.status or "none"] = counts.get(entry.status or "none", 0) + 1
+    from planning.services import promise_feedback
+
+    return {
+        "report": report,
+        "plan": report.plan,
+        "goal_entries": goals,
+        "loose_entries": activities_by_goal.get(None, []),
+        "entries": entries,
+        "indicators": indicators,
+        "budget": plan_budget,
+        "status_counts": counts,
+        "promises": list(Promise.objects.filter(plan=report.plan_id)),
+        "promise_feedback": promise_feedback(report.plan),
+    }
+
+
+def report_history(report) -> QuerySet[AuditEntry]:
+    return _history(report.association_id, "planning.followupreport", [report.pk])

@@ -761,3 +761,7 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
                  "indicators": (None, len(parsed.indicators))},
     )  # fmt: skip
     return parsed
+
+
+def update_report(*, report, actor: User | None, expected_version: int, data: dict):
+    return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)

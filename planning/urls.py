@@ -61,4 +61,14 @@ urlpatterns = [
         views.PlanPartView.as_view(kind="indicator"),
         name="indicator_add",
     ),
+    path(
+        "alla/plan/<int:pk>/uppfoljning/ny/", views.ReportCreateView.as_view(), name="report_create"
+    ),
+    path("alla/uppfoljning/<int:pk>/", views.ReportDetailView.as_view(), name="report"),
+    path(
+        "alla/uppfoljning/<int:pk>/andra/", views.ReportUpdateView.as_view(), name="report_update"
+    ),
+    path("alla/uppfoljning/<int:pk>/status/", views.StatusesView.as_view(), name="statuses"),
+    path("alla/uppfoljning/<int:pk>/import/", views.OutcomeImportView.as_view(), name="import"),
+    path("uppfoljning/<int:pk>/", views.PublicReportView.as_view(), name="public_report"),
 ]

@@ -40,12 +40,19 @@ class PublicIndexView(TenantMixin, TemplateView):
         plans = list(queries.published_plans(self.association))
         year = timezone.localdate().year
         current = next((plan for plan in plans if plan.year == year), None)
+        goals, report = [], None
+        if current:
+            goals = queries.goals_with_activities(current)
+            report, statuses = queries.goal_statuses(current)
+            for goal in goals:
+                goal.status_entry = statuses.get(goal.pk)
         context.update(
             directions=list(queries.published_directions(self.association)),
             plans=plans,
             year=year,
             current=current,
-            goals=queries.goals_with_activities(current) if current else [],
+            goals=goals,
+            report=report,
         )
         return context
 
@@ -399,3 +406,138 @@ class PlanStepView(TenantMixin, View):
             return redirect(target)
         messages.success(request, _("Saved."))
         return redirect(target)
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+
+class ReportCreateView(_PlanChildView):
+    form_class = forms.ReportCreateForm
+
+    @property
+    def title(self):
+        return _("New follow-up report")
+
+    def form_valid(self, form):
+        try:
+            report = services.create_report(
+                plan=self.get_plan(), actor=self.request.user, period=form.cleaned_data["period"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "report", pk=report.pk))
+
+
+def _report(association, pk):
+    return _get(queries.reports(association).filter(pk=pk))
+
+
+class ReportDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = _report(self.association, self.kwargs["pk"])
+        context.update(queries.report_contents(report))
+        context["entries_history"] = queries.report_history(report)[:200]
+        return context
+
+
+class ReportUpdateView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.ReportForm
+
+    def get_instance(self):
+        return _report(self.association, self.kwargs["pk"])
+
+    def update(self, instance, version, data):
+        return services.update_report(
+            report=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "report", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the report")
+        context["back_url"] = _url(self.association, "report", pk=self.kwargs["pk"])
+        return context
+
+
+class StatusesView(TenantMixin, FormView):
+    """Every goal's and activity's status of a report on one page."""
+
+    access = Access.EDITOR
+    template_name = "planning/statuses.html"
+    form_class = forms.StatusesForm
+
+    def get_report(self):
+        if not hasattr(self, "_report"):
+            self._report = _report(self.association, self.kwargs["pk"])
+        return self._report
+
+    def get_form_kwargs(self):
+        from planning.models import StatusEntry
+
+        entries = list(
+            StatusEntry.objects.filter(report=self.get_report())
+            .select_related("goal", "activity")
+            .order_by("goal__position", "activity__position", "pk")
+        )
+        return {**super().get_form_kwargs(), "entries": entries}
+
+    def form_valid(self, form):
+        try:
+            changed = services.save_statuses(
+                report=self.get_report(), actor=self.request.user, entries=form.entries_data()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(count)s statuses saved.") % {"count": changed})
+        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class OutcomeImportView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/import.html"
+    form_class = forms.OutcomeImportForm
+
+    def get_report(self):
+        if not hasattr(self, "_report"):
+            self._report = _report(self.association, self.kwargs["pk"])
+        return self._report
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            services.import_outcomes(
+                report=self.get_report(), actor=self.request.user,
+                content=upload.read(), file_name=upload.name or "",
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The figures are imported."))
+        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class PublicReportView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = _get(queries.published_reports(self.association).filter(pk=self.kwargs["pk"]))
+        context.update(queries.report_contents(report))
+        return context

@@ -207,6 +207,12 @@ EXPECTED = {
     "planning:promise_add": Access.EDITOR,
     "planning:challenge_add": Access.EDITOR,
     "planning:indicator_add": Access.EDITOR,
+    "planning:public_report": Access.PUBLIC,
+    "planning:report": Access.STAFF,
+    "planning:report_create": Access.EDITOR,
+    "planning:report_update": Access.EDITOR,
+    "planning:statuses": Access.EDITOR,
+    "planning:import": Access.EDITOR,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -468,7 +474,10 @@ def _planning_values(home, name: str) -> dict:
         ("area_add", "goal_add", "strategy_add", "sdg_add")
     ):
         return {"pk": direction.pk}
-    if name == "planning:public_plan":
+    if name in {"planning:report", "planning:report_update", "planning:statuses",
+                "planning:import", "planning:public_report"}:  # fmt: skip
+        return {"pk": _home_report(home, direction).pk}
+    if name in {"planning:public_plan", "planning:report_create"}:
         plan = Plan.objects.filter(association=home, publication__isnull=False).first()
         if plan is None:
             plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).first()
@@ -483,6 +492,25 @@ def _planning_values(home, name: str) -> dict:
         return {"pk": plan.pk}
     plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).order_by("pk").first()
     return {"pk": (plan or _new_plan(home, direction)).pk}
+
+
+def _home_report(home, direction):
+    """A published tertial report of a published plan (made once)."""
+    from planning import services
+    from planning.models import FollowUpReport
+
+    report = FollowUpReport.objects.filter(association=home, is_published=True).first()
+    if report is None:
+        plan = _planning_values(home, "planning:public_plan")["pk"]
+        from planning.models import Plan
+
+        plan = Plan.objects.get(pk=plan)
+        report = FollowUpReport.objects.filter(plan=plan, period="t1").first()
+        report = report or services.create_report(plan=plan, actor=None, period="t1")
+        report = services.update_report(report=report, actor=None,
+                                        expected_version=report.version,
+                                        data={"is_published": True})  # fmt: skip
+    return report
 
 
 def _new_plan(home, direction):

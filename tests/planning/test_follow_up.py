@@ -114,3 +114,39 @@ def test_an_xlsx_file_imports(adopted_plan):
             BudgetOutcome.objects.filter(report=report).values_list("category", "amount")
         )
     assert outcomes == {"staff": 1200, "premises": 300}
+
+
+def test_staff_update_many_statuses_on_one_page_and_import_from_it(association, adopted_plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests import factories
+
+    client = Client()
+    client.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        entries = list(StatusEntry.objects.filter(report=report))
+    base = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}"
+    page = client.get(f"{base}/status/").content.decode()
+    assert all(f'name="status-{e.pk}"' in page for e in entries)
+    data = {}
+    for entry in entries:
+        data[f"status-{entry.pk}"] = "behind"
+        data[f"comment-{entry.pk}"] = "Sent"
+    assert client.post(f"{base}/status/", data).status_code == 302
+    with scopes_disabled():
+        assert set(StatusEntry.objects.filter(report=report).values_list("status", flat=True)) == {
+            "behind"
+        }
+    bad = SimpleUploadedFile("u.csv", b"Staff;1\nNope;2\n", content_type="text/csv")
+    response = client.post(f"{base}/import/", {"file": bad})
+    assert response.status_code == 200
+    assert "Row 2:" in response.content.decode()
+    with scopes_disabled():
+        assert not BudgetOutcome.objects.filter(report=report).exists()
+    good = SimpleUploadedFile("u.csv", b"Staff;1\nPremises;2\n", content_type="text/csv")
+    assert client.post(f"{base}/import/", {"file": good}).status_code == 302
+    page = client.get(f"{base}/").content.decode()
+    assert "Behind" in page and "Sent" in page
