@@ -87,6 +87,7 @@ class BudgetRow:
     note: str = ""
     last_year_outcome: int | None = None
     outcome: int | None = None
+    difference: int | None = None
 
 
 @dataclass
@@ -335,6 +336,7 @@ def report_contents(report) -> dict:
     plan_budget = budget(report.plan)
     for row in plan_budget.income_rows + plan_budget.cost_rows:
         row.outcome = outcomes.get(row.category)
+        row.difference = None if row.outcome is None else row.outcome - row.amount
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.status or "none"] = counts.get(entry.status or "none", 0) + 1

@@ -78,6 +78,12 @@ def _lock_for_update(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
+def _touch(plan: Plan) -> None:
+    """A change under the plan is a new version of it (its PDF is made again)."""
+    plan.version += 1
+    plan.save(update_fields=["version"])
+
+
 def _set_status(plan: Plan, actor: User | None, status: str, **fields: Any) -> Plan:
     before = plan.status
     changes = {"status": (before, status)}
@@ -353,6 +359,7 @@ def refresh_income(*, plan: Plan, actor: User | None) -> Plan:
     _refuse_unless(plan, PlanStatus.DRAFT)
     changes = _fill_income(plan)
     if changes:
+        _touch(plan)
         record_history(
             association=plan.association, actor=actor, action="updated", obj=plan,
             changes=changes,
@@ -379,6 +386,7 @@ def set_budget(*, plan: Plan, actor: User | None, amounts: dict[str, int]) -> Pl
             line.amount = amount
             line.save(update_fields=["amount"])
     if changes:
+        _touch(plan)
         record_history(
             association=plan.association, actor=actor, action="updated", obj=plan,
             changes=changes,
@@ -405,6 +413,7 @@ def add_part(*, plan: Plan, actor: User | None, kind: str, **fields: Any):
     )  # fmt: skip
     part.full_clean(exclude=["association", "plan"])
     part.save()
+    _touch(plan)
     record_history(
         association=plan.association, actor=actor, action="created", obj=part,
         changes={k: (None, str(v) if v is not None else None) for k, v in fields.items()},
@@ -421,6 +430,7 @@ def delete_part(*, part, actor: User | None) -> None:
         changes={"plan": (str(plan), None)},
     )  # fmt: skip
     part.delete()
+    _touch(plan)
 
 
 # --- approval -----------------------------------------------------------------------------
@@ -755,6 +765,8 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
             association=report.association, report=report, indicator_id=indicator_id,
             defaults={"value": value},
         )  # fmt: skip
+    report.version += 1
+    report.save(update_fields=["version"])
     record_history(
         association=report.association, actor=actor, action="figures_imported", obj=report,
         changes={"file": (None, file_name[:100]), "lines": (None, len(parsed.lines)),

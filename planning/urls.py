@@ -71,4 +71,22 @@ urlpatterns = [
     path("alla/uppfoljning/<int:pk>/status/", views.StatusesView.as_view(), name="statuses"),
     path("alla/uppfoljning/<int:pk>/import/", views.OutcomeImportView.as_view(), name="import"),
     path("uppfoljning/<int:pk>/", views.PublicReportView.as_view(), name="public_report"),
+    path("alla/plan/<int:pk>/pdf/", views.PdfView.as_view(kind="plan"), name="plan_pdf"),
+    path(
+        "alla/plan/<int:pk>/pdf/hamta/",
+        views.PdfDownloadView.as_view(kind="plan"),
+        name="plan_pdf_download",
+    ),
+    path("alla/uppfoljning/<int:pk>/pdf/", views.PdfView.as_view(kind="report"), name="report_pdf"),
+    path(
+        "alla/uppfoljning/<int:pk>/pdf/hamta/",
+        views.PdfDownloadView.as_view(kind="report"),
+        name="report_pdf_download",
+    ),
+    path("plan/<int:pk>/pdf/", views.PublicPdfView.as_view(kind="plan"), name="public_plan_pdf"),
+    path(
+        "uppfoljning/<int:pk>/pdf/",
+        views.PublicPdfView.as_view(kind="report"),
+        name="public_report_pdf",
+    ),
 ]

@@ -2,17 +2,18 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from association.documents import content_disposition
 from association.forms import add_validation_error
 from association.mixins import ServiceFormView, TenantMixin
 from association.permissions import Access
-from planning import forms, queries, services
+from planning import forms, pdfs, queries, services
 
 
 def _url(association, name: str, **kwargs) -> str:
@@ -541,3 +542,104 @@ class PublicReportView(TenantMixin, TemplateView):
         report = _get(queries.published_reports(self.association).filter(pk=self.kwargs["pk"]))
         context.update(queries.report_contents(report))
         return context
+
+
+# --- PDFs ---------------------------------------------------------------------------------
+
+
+class _PdfMixin(TenantMixin):
+    """The PDF of a plan (``kind = "plan"``) or a follow-up report, made by the worker."""
+
+    kind = "plan"
+    public = False
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            if self.kind == "plan":
+                found = (queries.published_plans if self.public else queries.plans)(
+                    self.association
+                )
+            else:
+                found = (queries.published_reports if self.public else queries.reports)(
+                    self.association
+                )
+            self._object = _get(found.filter(pk=self.kwargs["pk"]))
+        return self._object
+
+    def pdf_status(self):
+        return pdfs.status(self.kind, self.get_object(), translation.get_language())
+
+    def page_url(self, name="pdf"):
+        prefix = "public_" if self.public else ""
+        return _url(self.association, f"{prefix}{self.kind}_{name}", pk=self.kwargs["pk"])
+
+    def download_response(self):
+        obj = self.get_object()
+        handle = pdfs.open_ready(self.kind, obj, translation.get_language())
+        if handle is None:
+            raise Http404
+        plan = obj if self.kind == "plan" else obj.plan
+        name = f"verksamhetsplan-{plan.year}" if self.kind == "plan" else (
+            f"uppfoljning-{plan.year}-{obj.period}"
+        )  # fmt: skip
+        response = FileResponse(handle, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(f"{name}.pdf")
+        response["Cache-Control"] = "public, max-age=300" if self.public else "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class PdfView(_PdfMixin, TemplateView):
+    """GET shows whether the PDF of the current version is ready, waiting or being made
+    (polled by htmx every second; without JavaScript the page reloads itself); POST asks
+    the worker to make it and comes back here."""
+
+    access = Access.STAFF
+    template_name = "planning/pdf.html"
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        status = self.pdf_status()
+        if request.htmx:
+            if request.GET.get("seen") == status.token:
+                return HttpResponse(status=204)
+            return render(request, "planning/_pdf_status.html", self._context(status))
+        return self.render_to_response(self.get_context_data(**self._context(status)))
+
+    def _context(self, status):
+        obj = self.get_object()
+        return {
+            "association": self.association, "status": status, "object": obj,
+            "page_url": self.page_url(), "download_url": self.page_url("pdf_download"),
+            "back_url": _url(self.association, self.kind, pk=obj.pk),
+        }  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        pdfs.request_pdf(self.kind, self.get_object(), translation.get_language())
+        return redirect(self.page_url())
+
+
+class PdfDownloadView(_PdfMixin, View):
+    access = Access.STAFF
+
+    def get(self, request, *args, **kwargs):
+        return self.download_response()
+
+
+class PublicPdfView(_PdfMixin, View):
+    """A published plan's or report's PDF: the stored file of its current version, or, while
+    it is being made, a page that says so (the request asks the worker to make it)."""
+
+    access = Access.PUBLIC
+    public = True
+
+    def get(self, request, *args, **kwargs):
+        language = translation.get_language()
+        status = pdfs.status(self.kind, self.get_object(), language)
+        if status.state == pdfs.READY:
+            return self.download_response()
+        if not status.in_flight:
+            pdfs.request_pdf(self.kind, self.get_object(), language)
+        return render(request, "planning/public_pdf_wait.html",
+                      {"association": self.association, "object": self.get_object(),
+                       "page_access": self.access})  # fmt: skip

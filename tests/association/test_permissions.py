@@ -213,6 +213,13 @@ EXPECTED = {
     "planning:report_update": Access.EDITOR,
     "planning:statuses": Access.EDITOR,
     "planning:import": Access.EDITOR,
+    # The PDFs: staff make and download them; published plans' and reports' as public files.
+    "planning:plan_pdf": Access.STAFF,
+    "planning:plan_pdf_download": Access.STAFF,
+    "planning:report_pdf": Access.STAFF,
+    "planning:report_pdf_download": Access.STAFF,
+    "planning:public_plan_pdf": Access.PUBLIC,
+    "planning:public_report_pdf": Access.PUBLIC,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -475,9 +482,14 @@ def _planning_values(home, name: str) -> dict:
     ):
         return {"pk": direction.pk}
     if name in {"planning:report", "planning:report_update", "planning:statuses",
-                "planning:import", "planning:public_report"}:  # fmt: skip
-        return {"pk": _home_report(home, direction).pk}
-    if name in {"planning:public_plan", "planning:report_create"}:
+                "planning:import", "planning:public_report", "planning:report_pdf",
+                "planning:report_pdf_download", "planning:public_report_pdf"}:  # fmt: skip
+        report = _home_report(home, direction)
+        if name == "planning:report_pdf_download":
+            _ready_pdf("report", report)
+        return {"pk": report.pk}
+    if name in {"planning:public_plan", "planning:report_create", "planning:public_plan_pdf",
+                "planning:plan_pdf", "planning:plan_pdf_download"}:  # fmt: skip
         plan = Plan.objects.filter(association=home, publication__isnull=False).first()
         if plan is None:
             plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).first()
@@ -489,9 +501,21 @@ def _planning_values(home, name: str) -> dict:
             plan = services.adopt(plan=plan, actor=None, adopted_on=date(2029, 11, 20),
                                   reference="Provfullmäktige § 1")  # fmt: skip
             services.publish(plan=plan, actor=None)
+        if name == "planning:plan_pdf_download":
+            _ready_pdf("plan", Plan.objects.select_related("publication").get(pk=plan.pk))
         return {"pk": plan.pk}
     plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).order_by("pk").first()
     return {"pk": (plan or _new_plan(home, direction)).pk}
+
+
+def _ready_pdf(kind: str, obj) -> None:
+    """The stored PDF of ``obj``'s current version (in the walk's language, Swedish), made
+    here the way the worker makes it, so that its download page has a file."""
+    from planning import pdfs
+
+    key = pdfs.document_key(kind, obj, "sv")
+    name = pdfs.storage_name(obj.association_id, kind, obj.pk, key)
+    pdfs.store(name, pdfs.render_document(kind, obj, "sv"))
 
 
 def _home_report(home, direction):

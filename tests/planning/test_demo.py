@@ -45,3 +45,40 @@ def test_the_demo_holds_the_sources_directions_and_plans():
         assert [a.title for a in ur.areas.all()] == [
             "Gemensam arbetsmarknadsregion", "Effektivisera kommunal verksamhet"
         ]  # fmt: skip
+
+
+def test_the_demo_plans_pdf(settings):
+    """The demo plan's PDF: the direction's text, the budget, contents with page numbers,
+    tagged PDF/UA with title, language and author."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from planning import pdfs
+    from planning.models import Plan
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with scopes_disabled():
+        plan = Plan.objects.select_related("association", "direction").get(
+            association__slug="norrbotten", year=timezone.localdate().year
+        )
+        pdf = pdfs.render_document("plan", plan, "sv")
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    text = "\n".join(pages)
+    for expected in ("Inriktning 2023–2026", "Jämlik välfärd", "Strategisk kompetensförsörjning",
+                     "Vi stärker kommunerna i Norrbotten som en aktiv part i EU",
+                     "Hälsa och välbefinnande", "Medlemsavgifter", "Innehåll",
+                     f"Sida 1 av {len(pages)}"):  # fmt: skip
+        assert expected in text, expected
+    # The contents page lists each chapter with the page it starts on.
+    contents = next(page for page in pages if "Innehåll" in page)
+    budget_page = next(i for i, page in enumerate(pages, 1) if "Budget" in page and i > 2
+                       and "Medlemsavgifter" in page)  # fmt: skip
+    assert re.search(rf"Budget\W*{budget_page}\b", contents), contents
+    assert reader.metadata.title == str(plan)
+    assert reader.metadata.author == "Norrbottens Kommuner"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
