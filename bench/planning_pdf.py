@@ -40,6 +40,11 @@ from django.db import connection  # noqa: E402
 
 # Activities per plan: about 14 fit a page with their goal headings and table headers.
 SIZES = {10: 110, 50: 640, 200: 2650}
+if os.environ.get("BENCH_SIZES"):
+    SIZES = {
+        int(pages): int(activities)
+        for pages, activities in (pair.split(":") for pair in os.environ["BENCH_SIZES"].split(","))
+    }
 GOALS_PER_AREA = 4
 ACTIVITIES_PER_GOAL = 25
 
@@ -82,7 +87,12 @@ def build_plan(association, board, activities: int, year: int):
 
 
 def main() -> None:
+    import logging
+
     from pypdf import PdfReader
+
+    # WeasyPrint logs every page it lays out at INFO; the worker's settings keep that off.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     from association.tenancy import tenant_scope
     from planning import pdfs

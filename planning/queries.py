@@ -178,6 +178,7 @@ def goals_with_activities(plan: Plan) -> list[Goal]:
     by_goal: dict[int | None, list] = {}
     for activity in activities(plan):
         by_goal.setdefault(activity.goal_id, []).append(activity)
+    plan.loose_activities = by_goal.get(None, [])
     indicators: dict[int | None, list] = {}
     for indicator in Indicator.objects.filter(plan=plan):
         indicators.setdefault(indicator.goal_id, []).append(indicator)
@@ -193,7 +194,7 @@ def plan_contents(plan: Plan) -> dict:
 
     names = staff_names(plan.association)
     goals = goals_with_activities(plan)
-    loose = [a for a in activities(plan) if a.goal_id is None]
+    loose = plan.loose_activities
     for activity in [a for goal in goals for a in goal.plan_activities] + loose:
         activity.staff_name = names.get(activity.responsible_staff_id)
     areas: list[dict] = []
