@@ -38,8 +38,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-# Activities per plan: about 14 fit a page with their goal headings and table headers.
-SIZES = {10: 110, 50: 640, 200: 2650}
+# Activities per plan: about six fit a page with their description, goal headings and table
+# headers.
+SIZES = {10: 58, 50: 300, 200: 1200}
 if os.environ.get("BENCH_SIZES"):
     SIZES = {
         int(pages): int(activities)
