@@ -310,3 +310,11 @@ class OutcomeImportForm(forms.Form):
             "and the figure. A file with any bad row imports nothing."
         ),
     )
+
+
+class PartDeleteForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(k, k) for k in ("activity", "promise", "challenge", "indicator")],
+        widget=forms.HiddenInput,
+    )
+    part = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

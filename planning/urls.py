@@ -41,6 +41,7 @@ urlpatterns = [
     path("alla/plan/<int:pk>/andra/", views.PlanUpdateView.as_view(), name="plan_update"),
     path("alla/plan/<int:pk>/budget/", views.BudgetView.as_view(), name="budget"),
     path("alla/plan/<int:pk>/steg/", views.PlanStepView.as_view(), name="step"),
+    path("alla/plan/<int:pk>/ta-bort/", views.PartDeleteView.as_view(), name="part_delete"),
     path(
         "alla/plan/<int:pk>/aktivitet/ny/",
         views.PlanPartView.as_view(kind="activity"),

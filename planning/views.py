@@ -643,3 +643,28 @@ class PublicPdfView(_PdfMixin, View):
         return render(request, "planning/public_pdf_wait.html",
                       {"association": self.association, "object": self.get_object(),
                        "page_access": self.access})  # fmt: skip
+
+
+class PartDeleteView(TenantMixin, View):
+    """Remove an activity, promise, challenge or indicator from a draft plan."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        plan = _get(queries.plans(self.association).filter(pk=pk))
+        form = forms.PartDeleteForm(request.POST)
+        target = _url(self.association, "plan", pk=plan.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was removed."))
+            return redirect(target)
+        model = services.PART_MODELS[form.cleaned_data["kind"]]
+        part = _get(model.objects.filter(plan=plan, pk=form.cleaned_data["part"]))
+        try:
+            services.delete_part(part=part, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Removed."))
+        return redirect(target)

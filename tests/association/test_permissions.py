@@ -203,6 +203,7 @@ EXPECTED = {
     "planning:plan_update": Access.EDITOR,
     "planning:budget": Access.EDITOR,
     "planning:step": Access.EDITOR,
+    "planning:part_delete": Access.EDITOR,
     "planning:activity_add": Access.EDITOR,
     "planning:promise_add": Access.EDITOR,
     "planning:challenge_add": Access.EDITOR,
@@ -505,7 +506,10 @@ def _planning_values(home, name: str) -> dict:
             _ready_pdf("plan", Plan.objects.select_related("publication").get(pk=plan.pk))
         return {"pk": plan.pk}
     plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).order_by("pk").first()
-    return {"pk": (plan or _new_plan(home, direction)).pk}
+    plan = plan or _new_plan(home, direction)
+    if not plan.promises.exists():  # the plan page's "remove" button
+        services.add_part(plan=plan, actor=None, kind="promise", title="Provlöfte")
+    return {"pk": plan.pk}
 
 
 def _ready_pdf(kind: str, obj) -> None:

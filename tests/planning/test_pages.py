@@ -137,3 +137,23 @@ def test_direction_pages(association, direction):
             data={"is_published": True},
         )  # fmt: skip
     assert "sdg-11" in _client().get(public).content.decode()
+
+
+def test_staff_remove_a_part_of_a_draft_only(association, plan, board_decision):
+    from planning.models import Activity
+
+    editor = _client(factories.make_staff(association, "editor"))
+    with scopes_disabled():
+        promise = Promise.objects.get(plan=plan)
+        activity = Activity.objects.get(plan=plan)
+    url = f"/{association.slug}/planering/alla/plan/{plan.pk}/ta-bort/"
+    page = editor.get(f"/{association.slug}/planering/alla/plan/{plan.pk}/").content.decode()
+    assert "Remove Vi lyssnar" in page
+    assert editor.post(url, {"kind": "promise", "part": promise.pk}).status_code == 302
+    with scopes_disabled():
+        assert not Promise.objects.filter(pk=promise.pk).exists()
+    adopted(plan, board_decision)
+    editor.post(url, {"kind": "activity", "part": activity.pk})
+    with scopes_disabled():
+        assert Activity.objects.filter(pk=activity.pk).exists()
+    assert editor.post(url, {"kind": "activity", "part": 999999}).status_code == 404
