@@ -68,6 +68,8 @@ def test_staff_make_the_plan_pdf_and_the_public_pages_pass_axe(
 ):
     plan, public_paths = planning
     problems = check_pages(page, check_accessibility, public_paths, 1280)
+    problems += check_pages(page, check_accessibility, public_paths, 375)
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert not problems, "\n\n".join(problems)
     log_in_with_totp(page, site)
     page.goto(f"/{site.first.slug}/planering/alla/plan/{plan.pk}/")

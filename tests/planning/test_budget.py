@@ -64,3 +64,19 @@ def test_last_years_budget_stands_beside_each_line(association):
         budget = queries.budget(plan)
     staff = next(row for row in budget.cost_rows if row.category == "staff")
     assert (staff.amount, staff.last_year) == (900_000, 800_000)
+
+
+def test_last_years_outcome_comes_from_its_annual_report(association, board_decision):
+    from tests.planning.conftest import adopted
+
+    with scopes_disabled():
+        last = make_plan(association, year=2024)
+        services.set_budget(plan=last, actor=None, amounts={"staff": 800_000})
+    last = adopted(last, board_decision)
+    with scopes_disabled():
+        annual = services.create_report(plan=last, actor=None, period="annual")
+        services.import_outcomes(report=annual, actor=None, content=b"staff;812345\n",
+                                 file_name="utfall.csv")  # fmt: skip
+        plan = services.start_year(direction=last.direction, actor=None, year=2025)
+        staff = next(row for row in queries.budget(plan).cost_rows if row.category == "staff")
+    assert (staff.last_year, staff.last_year_outcome) == (800_000, 812_345)
