@@ -515,11 +515,14 @@ def _planning_values(home, name: str) -> dict:
 def _ready_pdf(kind: str, obj) -> None:
     """The stored PDF of ``obj``'s current version (in the walk's language, Swedish), made
     here the way the worker makes it, so that its download page has a file."""
+    from django.core.files.storage import default_storage
+
     from planning import pdfs
 
     key = pdfs.document_key(kind, obj, "sv")
     name = pdfs.storage_name(obj.association_id, kind, obj.pk, key)
-    pdfs.store(name, pdfs.render_document(kind, obj, "sv"))
+    if not default_storage.exists(name):
+        pdfs.store(name, pdfs.render_document(kind, obj, "sv"))
 
 
 def _home_report(home, direction):
