@@ -70,7 +70,8 @@ def plan(association, pk: int) -> QuerySet[Plan]:
 
 
 def published_plans(association) -> QuerySet[Plan]:
-    """Adopted and published plans; of each year only the latest published revision."""
+    """Adopted and published plans, newest first; a year's published revisions are all
+    listed (the highest number first), since each was adopted in its turn."""
     return plans(association).filter(status=PlanStatus.ADOPTED, publication__isnull=False)
 
 
