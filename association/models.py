@@ -226,6 +226,13 @@ ACTION_LABELS = {
     "sent_for_adjustment": _("Sent for adjustment"),
     "approved": _("Approved by an adjuster"),
     "adjusted": _("Adjusted"),
+    "plan_draft": _("Plan returned to draft"),
+    "plan_proposed": _("Plan proposed to the board"),
+    "plan_circulated": _("Plan circulated to the board per capsulam"),
+    "plan_board_approved": _("Plan approved by the board"),
+    "plan_adopted": _("Plan adopted by the assembly"),
+    "plan_published": _("Plan published"),
+    "plan_revision_started": _("Revision of the plan started"),
 }
 CHANGE_LABELS = {
     "created": _("new values"),

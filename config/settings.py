@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "governance.decisions",
     "agreements",
     "networks",
+    "planning",
 ]
 
 MIDDLEWARE = [

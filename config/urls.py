@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:association>/beslut/", include("governance.decisions.urls")),
     path("<slug:association>/avtal/", include("agreements.urls")),
     path("<slug:association>/natverk/", include("networks.urls")),
+    path("<slug:association>/planering/", include("planning.urls")),
 ]
 
 handler404 = "association.views.page_not_found"

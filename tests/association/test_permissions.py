@@ -209,6 +209,43 @@ EXPECTED = {
     "networks:work_update": Access.EDITOR,
     "networks:work_status": Access.EDITOR,
     "networks:round_create": Access.EDITOR,
+    # Planning: the public sees published directions and adopted, published plans; staff
+    # see every draft; staff editors draft and take each approval step (the board approves
+    # through its decisions, which staff record, or per capsulam in the decisions app).
+    "planning:public_index": Access.PUBLIC,
+    "planning:public_plan": Access.PUBLIC,
+    "planning:public_direction": Access.PUBLIC,
+    "planning:staff_index": Access.STAFF,
+    "planning:direction": Access.STAFF,
+    "planning:plan": Access.STAFF,
+    "planning:direction_create": Access.EDITOR,
+    "planning:direction_update": Access.EDITOR,
+    "planning:area_add": Access.EDITOR,
+    "planning:goal_add": Access.EDITOR,
+    "planning:strategy_add": Access.EDITOR,
+    "planning:sdg_add": Access.EDITOR,
+    "planning:plan_create": Access.EDITOR,
+    "planning:plan_update": Access.EDITOR,
+    "planning:budget": Access.EDITOR,
+    "planning:step": Access.EDITOR,
+    "planning:part_delete": Access.EDITOR,
+    "planning:activity_add": Access.EDITOR,
+    "planning:promise_add": Access.EDITOR,
+    "planning:challenge_add": Access.EDITOR,
+    "planning:indicator_add": Access.EDITOR,
+    "planning:public_report": Access.PUBLIC,
+    "planning:report": Access.STAFF,
+    "planning:report_create": Access.EDITOR,
+    "planning:report_update": Access.EDITOR,
+    "planning:statuses": Access.EDITOR,
+    "planning:import": Access.EDITOR,
+    # The PDFs: staff make and download them; published plans' and reports' as public files.
+    "planning:plan_pdf": Access.STAFF,
+    "planning:plan_pdf_download": Access.STAFF,
+    "planning:report_pdf": Access.STAFF,
+    "planning:report_pdf_download": Access.STAFF,
+    "planning:public_plan_pdf": Access.PUBLIC,
+    "planning:public_report_pdf": Access.PUBLIC,
 }
 
 # Pages whose own rule refuses a visitor that their level lets in: (page, visitor).
@@ -318,6 +355,8 @@ def values_for(page, home, user=None) -> dict:
             values.update(_agreement_values(home, page.name))
         if page.name.startswith("networks:") and page.object_params:
             values.update(_network_values(home, page.name))
+        if page.name.startswith("planning:") and page.object_params:
+            values.update(_planning_values(home, page.name))
         if page.name.startswith("meetings:") and "year" in page.params:
             _home_meeting(home, noticed=True)
             _home_meeting(home, noticed=False)
@@ -489,6 +528,116 @@ def _network_values(home, name: str) -> dict:
         )
         values["pk"] = report.pk
     return values
+def _planning_values(home, name: str) -> dict:
+    """A draft plan of the home association (the editing pages need one; the demo's may have
+    been proposed by the walk), its direction, and for the public plan page a published one."""
+    from planning import services
+    from planning.models import Direction, Plan, PlanStatus
+
+    direction = Direction.objects.filter(association=home).order_by("-first_year").first()
+    if direction is None:
+        direction = services.create_direction(
+            association=home, actor=None, title="Provinriktning", first_year=2027,
+            last_year=2030, is_published=True,
+        )  # fmt: skip
+    if name in {"planning:public_direction"} and not direction.is_published:
+        direction = services.update_direction(
+            direction=direction, actor=None, expected_version=direction.version,
+            data={"is_published": True},
+        )  # fmt: skip
+    if (name.startswith("planning:") and "direction" in name) or name.endswith(
+        ("area_add", "goal_add", "strategy_add", "sdg_add")
+    ):
+        return {"pk": direction.pk}
+    if name in {"planning:report", "planning:report_update", "planning:statuses",
+                "planning:import", "planning:public_report", "planning:report_pdf",
+                "planning:report_pdf_download", "planning:public_report_pdf"}:  # fmt: skip
+        report = _home_report(home, direction)
+        if name == "planning:report_pdf_download":
+            _ready_pdf("report", report)
+        return {"pk": report.pk}
+    if name in {"planning:public_plan", "planning:report_create", "planning:public_plan_pdf",
+                "planning:plan_pdf", "planning:plan_pdf_download"}:  # fmt: skip
+        plan = Plan.objects.filter(association=home, publication__isnull=False).first()
+        if plan is None:
+            plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).first()
+            plan = plan or _new_plan(home, direction)
+            plan = services.propose(plan=plan, actor=None)
+            plan = services.record_board_approval(
+                plan=plan, actor=None, decision=_home_board_decision(home)
+            )
+            plan = services.adopt(plan=plan, actor=None, adopted_on=date(2029, 11, 20),
+                                  reference="Provfullmäktige § 1")  # fmt: skip
+            services.publish(plan=plan, actor=None)
+        if name == "planning:plan_pdf_download":
+            _ready_pdf("plan", Plan.objects.select_related("publication").get(pk=plan.pk))
+        return {"pk": plan.pk}
+    plan = Plan.objects.filter(association=home, status=PlanStatus.DRAFT).order_by("pk").first()
+    plan = plan or _new_plan(home, direction)
+    if not plan.promises.exists():  # the plan page's "remove" button
+        services.add_part(plan=plan, actor=None, kind="promise", title="Provlöfte")
+    return {"pk": plan.pk}
+
+
+def _ready_pdf(kind: str, obj) -> None:
+    """The stored PDF of ``obj``'s current version (in the walk's language, Swedish), made
+    here the way the worker makes it, so that its download page has a file."""
+    from django.core.files.storage import default_storage
+
+    from planning import pdfs
+
+    key = pdfs.document_key(kind, obj, "sv")
+    name = pdfs.storage_name(obj.association_id, kind, obj.pk, key)
+    if not default_storage.exists(name):
+        pdfs.store(name, pdfs.render_document(kind, obj, "sv"))
+
+
+def _home_report(home, direction):
+    """A published tertial report of a published plan (made once)."""
+    from planning import services
+    from planning.models import FollowUpReport
+
+    report = FollowUpReport.objects.filter(association=home, is_published=True).first()
+    if report is None:
+        plan = _planning_values(home, "planning:public_plan")["pk"]
+        from planning.models import Plan
+
+        plan = Plan.objects.get(pk=plan)
+        report = FollowUpReport.objects.filter(plan=plan, period="t1").first()
+        report = report or services.create_report(plan=plan, actor=None, period="t1")
+        report = services.update_report(report=report, actor=None,
+                                        expected_version=report.version,
+                                        data={"is_published": True})  # fmt: skip
+    return report
+
+
+def _new_plan(home, direction):
+    """A draft plan in a year of the direction that has none yet (else of a new direction)."""
+    from planning import services
+    from planning.models import Plan
+
+    taken = set(Plan.objects.filter(association=home).values_list("year", flat=True))
+    free = [y for y in range(direction.first_year, direction.last_year + 1) if y not in taken]
+    if not free:
+        direction = services.create_direction(
+            association=home, actor=None, title="Provinriktning 2040", first_year=2040,
+            last_year=2043,
+        )  # fmt: skip
+        free = [2040]
+    return services.create_plan(direction=direction, actor=None, year=free[0])
+
+
+def _home_board_decision(home):
+    from governance.meetings.models import Decision
+
+    decision = (
+        Decision.objects.filter(association=home, item__meeting__body__kind="board")
+        .order_by("pk").first()
+    )  # fmt: skip
+    if decision is None:
+        _meeting, item, _document = _home_meeting(home)
+        decision = factories.make_decision(item)
+    return decision
 
 
 def _home_organisation(home):

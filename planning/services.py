@@ -1,0 +1,779 @@
+"""Every change to directions, plans and their approval: one transaction each, with its
+history (``association.services.record_history``).
+
+Who may take a step is the view's question (each page declares its ``access``); whether the
+plan is in the state for the step is asked here, so no page and no script can skip one:
+
+| step | from | to | who (page access) |
+|---|---|---|---|
+| ``propose`` | draft | proposed | staff editor |
+| ``return_to_draft`` | proposed | draft | staff editor |
+| ``circulate_to_board`` | proposed | proposed (a per capsulam proposal is open) | staff editor |
+| ``record_board_approval`` | proposed | board_approved | staff editor, from the board's decision |
+| ``adopt`` | board_approved | adopted (locked) | staff editor, with the assembly's decision |
+| ``publish`` | adopted | published | staff editor (as agreements are published) |
+| ``start_revision`` | adopted/published | a new draft revision | staff editor, with a reason |
+
+The board's decision is a decision at a board meeting (``meetings.Decision``, so its minutes
+paragraph) or a passed per capsulam proposal, which the board members answer themselves in
+the decisions app and which passes by the body's rule.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from association.locking import RecordLocked
+from association.models import Association, User
+from association.services import record_history, update_versioned
+from planning.models import (
+    Activity,
+    BudgetLine,
+    Challenge,
+    Direction,
+    Goal,
+    GoalArea,
+    Indicator,
+    LineCategory,
+    Plan,
+    PlanPublication,
+    PlanStatus,
+    Promise,
+    SdgLink,
+    Strategy,
+    SustainableGoal,
+)
+
+BOARD_KINDS = ("board", "council")
+
+WRONG_STATUS = _("This step is not possible while the plan is “%(status)s”.")
+YEAR_OUTSIDE_DIRECTION = _("The year is outside the direction's period (%(first)s–%(last)s).")
+NOTHING_TO_COPY = _("There is no plan of %(year)s to copy.")
+ONE_DECISION = _("Name either the board's decision at a meeting or a per capsulam proposal.")
+NOT_THE_BOARD = _("The decision must be the board's.")
+PROPOSAL_NOT_PASSED = _("The per capsulam proposal has not passed.")
+NO_BOARD = _("The association has no board to circulate the proposal to.")
+REASON_REQUIRED = _("Give the reason for the revision.")
+ALREADY_REVISED = _("This plan already has a revision.")
+ASSEMBLY_REQUIRED = _("Name the assembly's decision.")
+DUPLICATE_DIRECTION = _("A direction starting that year already exists.")
+PART_OF_ANOTHER_DIRECTION = _("The goal belongs to another direction.")
+
+
+def _refuse_unless(plan: Plan, *allowed: str) -> None:
+    if plan.is_locked and PlanStatus.DRAFT in allowed:
+        raise RecordLocked(Plan.locked_message)
+    if plan.status not in allowed:
+        raise ValidationError(
+            WRONG_STATUS, code="wrong_status", params={"status": plan.get_status_display()}
+        )
+
+
+def _lock_for_update(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _touch(plan: Plan) -> None:
+    """A change under the plan is a new version of it (its PDF is made again)."""
+    plan.version += 1
+    plan.save(update_fields=["version"])
+
+
+def _set_status(plan: Plan, actor: User | None, status: str, **fields: Any) -> Plan:
+    before = plan.status
+    changes = {"status": (before, status)}
+    for name, value in fields.items():
+        changes[name] = (getattr(plan, name), value)
+        setattr(plan, name, value)
+    plan.status = status
+    plan.version += 1
+    plan.save()
+    record_history(
+        association=plan.association, actor=actor, action=f"plan_{status}", obj=plan,
+        changes=changes,
+    )  # fmt: skip
+    return plan
+
+
+# --- direction ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_direction(*, association: Association, actor: User | None, **fields: Any) -> Direction:
+    direction = Direction(association=association, **fields)
+    direction.full_clean()
+    direction.save()
+    record_history(
+        association=association, actor=actor, action="created", obj=direction,
+        changes={k: (None, v) for k, v in fields.items()},
+    )  # fmt: skip
+    return direction
+
+
+def update_direction(
+    *, direction: Direction, actor: User | None, expected_version: int, data: dict
+) -> Direction:
+    def check(edited: Direction) -> None:
+        # update_versioned validates without the association, so the rule that spans
+        # the association's rows is asked here.
+        others = Direction.objects.filter(association=edited.association_id).exclude(pk=edited.pk)
+        if others.filter(first_year=edited.first_year).exists():
+            raise ValidationError({"first_year": DUPLICATE_DIRECTION})
+
+    return update_versioned(
+        obj=direction, actor=actor, expected_version=expected_version, data=data, check=check
+    )
+
+
+def _next_position(queryset) -> int:
+    last = queryset.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def add_goal_area(
+    *, direction: Direction, actor: User | None, title: str, description: str = ""
+) -> GoalArea:
+    area = GoalArea(
+        association=direction.association, direction=direction, title=title.strip(),
+        description=description.strip(), position=_next_position(direction.areas.all()),
+    )  # fmt: skip
+    area.full_clean(exclude=["association", "direction"])
+    area.save()
+    record_history(
+        association=direction.association, actor=actor, action="created", obj=area,
+        changes={"title": (None, area.title)},
+    )  # fmt: skip
+    return area
+
+
+@transaction.atomic
+def add_goal(
+    *, direction: Direction, actor: User | None, text: str, area: GoalArea | None = None
+) -> Goal:
+    if area is not None and area.direction_id != direction.pk:
+        raise ValidationError({"area": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    goal = Goal(
+        association=direction.association, direction=direction, area=area, text=text.strip(),
+        position=_next_position(direction.goals.all()),
+    )  # fmt: skip
+    goal.full_clean(exclude=["association", "direction", "area"])
+    goal.save()
+    record_history(
+        association=direction.association, actor=actor, action="created", obj=goal,
+        changes={"text": (None, goal.text), "area": (None, str(area) if area else None)},
+    )  # fmt: skip
+    return goal
+
+
+@transaction.atomic
+def add_strategy(
+    *, direction: Direction, actor: User | None, title: str, text: str = ""
+) -> Strategy:
+    strategy = Strategy(
+        association=direction.association, direction=direction, title=title.strip(),
+        text=text.strip(), position=_next_position(direction.strategies.all()),
+    )  # fmt: skip
+    strategy.full_clean(exclude=["association", "direction"])
+    strategy.save()
+    record_history(
+        association=direction.association, actor=actor, action="created", obj=strategy,
+        changes={"title": (None, strategy.title)},
+    )  # fmt: skip
+    return strategy
+
+
+@transaction.atomic
+def link_sdg(
+    *,
+    direction: Direction,
+    actor: User | None,
+    number: int,
+    is_primary: bool,
+    area: GoalArea | None = None,
+) -> SdgLink:
+    """Link the direction (or one of its goal areas) to a global goal, or change whether
+    the link is primary."""
+    from planning.sdgs import load_goals
+
+    if area is not None and area.direction_id != direction.pk:
+        raise ValidationError({"area": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    load_goals()
+    sdg = SustainableGoal.objects.get(number=number)
+    link, created = SdgLink.objects.update_or_create(
+        association=direction.association, direction=direction, area=area, sdg=sdg,
+        defaults={"is_primary": is_primary},
+    )  # fmt: skip
+    record_history(
+        association=direction.association, actor=actor,
+        action="created" if created else "updated",
+        obj=link, changes={"sdg": (None, number), "is_primary": (None, is_primary)},
+    )  # fmt: skip
+    return link
+
+
+# --- budget income from the other apps ----------------------------------------------------
+
+
+def fee_income(association: Association, year: int) -> int:
+    """The year's member fees in whole kronor: the adopted fee schedule when there is one,
+    else the preliminary one (members.services.fee_schedule)."""
+    from members.services import fee_schedule
+
+    total = fee_schedule(association=association, year=year).total or Decimal(0)
+    return int(Decimal(total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def project_funding_income(association: Association, year: int) -> int:
+    """The external funding of the association's projects in the year, every source."""
+    from agreements.queries import external_funding
+
+    return sum(external_funding(association, year).values())
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+def _check_year(direction: Direction, year: int) -> None:
+    if not direction.covers(year):
+        raise ValidationError(
+            {"year": ValidationError(YEAR_OUTSIDE_DIRECTION,
+                                     params={"first": direction.first_year,
+                                             "last": direction.last_year})}
+        )  # fmt: skip
+
+
+def _copy_parts(source: Plan, target: Plan) -> None:
+    """Copy the activities, promises, challenges and indicators; the budget lines keep their
+    amounts (income from the other apps is filled again by the caller)."""
+    association = target.association
+    for model, fields in (
+        (Activity, ["position", "goal_id", "title", "description", "responsible_body_id",
+                    "responsible_staff_id"]),
+        (Promise, ["position", "title", "text"]),
+        (Challenge, ["position", "title", "text"]),
+        (Indicator, ["position", "goal_id", "name", "unit", "baseline", "target"]),
+    ):  # fmt: skip
+        model.objects.bulk_create(
+            model(association=association, plan=target, **{f: getattr(row, f) for f in fields})
+            for row in model.objects.filter(plan=source).order_by("position", "pk")
+        )
+    amounts = dict(BudgetLine.objects.filter(plan=source).values_list("category", "amount"))
+    notes = dict(BudgetLine.objects.filter(plan=source).values_list("category", "note"))
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            association=association,
+            plan=target,
+            category=category,
+            position=position,
+            amount=amounts.get(category, 0),
+            note=notes.get(category, ""),
+        )
+        for position, category in enumerate(LineCategory.values, start=1)
+    )
+
+
+def _fill_income(plan: Plan) -> dict[str, tuple[int, int]]:
+    changes = {}
+    for category, amount in (
+        (LineCategory.MEMBER_FEES, fee_income(plan.association, plan.year)),
+        (LineCategory.PROJECT_FUNDING, project_funding_income(plan.association, plan.year)),
+    ):
+        line = BudgetLine.objects.get(plan=plan, category=category)
+        if line.amount != amount:
+            changes[category.value] = (line.amount, amount)
+            line.amount = amount
+            line.save(update_fields=["amount"])
+    return changes
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    direction: Direction,
+    actor: User | None,
+    year: int,
+    title: str = "",
+    introduction: str = "",
+    copy_from: Plan | None = None,
+) -> Plan:
+    """A new draft plan for ``year`` under the direction: one budget line per category, the
+    member fees from the year's fee schedule and the projects' external funding filled in.
+    With ``copy_from``, last year's activities, promises, challenges, indicators and budget
+    amounts are copied (Staff start a year from last year's plan)."""
+    _check_year(direction, year)
+    plan = Plan(
+        association=direction.association,
+        direction=direction,
+        year=year,
+        title=title.strip() or str(_("Operational plan and budget %(year)s") % {"year": year}),
+        introduction=introduction.strip() or (copy_from.introduction if copy_from else ""),
+    )
+    plan.full_clean(exclude=["association", "direction"])
+    plan.save()
+    if copy_from is not None:
+        _copy_parts(copy_from, plan)
+    else:
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                association=plan.association, plan=plan, category=category, position=position
+            )
+            for position, category in enumerate(LineCategory.values, start=1)
+        )
+    _fill_income(plan)
+    record_history(
+        association=plan.association, actor=actor, action="created", obj=plan,
+        changes={"year": (None, year), "title": (None, plan.title),
+                 "copied_from": (None, str(copy_from) if copy_from else None)},
+    )  # fmt: skip
+    return plan
+
+
+def start_year(*, direction: Direction, actor: User | None, year: int) -> Plan:
+    """Start ``year`` by copying last year's plan (its latest revision)."""
+    previous = (
+        Plan.objects.filter(association=direction.association, year=year - 1)
+        .order_by("-number")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(NOTHING_TO_COPY, params={"year": year - 1}, code="nothing")
+    return create_plan(direction=direction, actor=actor, year=year, copy_from=previous)
+
+
+def update_plan(*, plan: Plan, actor: User | None, expected_version: int, data: dict) -> Plan:
+    """Edit the plan's own text; only a draft (a locked plan refuses in any case)."""
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    return update_versioned(obj=plan, actor=actor, expected_version=expected_version, data=data)
+
+
+@transaction.atomic
+def refresh_income(*, plan: Plan, actor: User | None) -> Plan:
+    """Fill member fees and project funding again from the other apps (a draft only)."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    changes = _fill_income(plan)
+    if changes:
+        _touch(plan)
+        record_history(
+            association=plan.association, actor=actor, action="updated", obj=plan,
+            changes=changes,
+        )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def set_budget(*, plan: Plan, actor: User | None, amounts: dict[str, int]) -> Plan:
+    """Set the amounts of the lines staff enter (member fees and project funding come from
+    the other apps and are not taken here)."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    changes = {}
+    computed = {LineCategory.MEMBER_FEES, LineCategory.PROJECT_FUNDING}
+    for line in BudgetLine.objects.filter(plan=plan):
+        if line.category in computed or line.category not in amounts:
+            continue
+        amount = int(amounts[line.category])
+        if amount < 0:
+            raise ValidationError({line.category: _("Enter zero or more.")})
+        if amount != line.amount:
+            changes[line.category] = (line.amount, amount)
+            line.amount = amount
+            line.save(update_fields=["amount"])
+    if changes:
+        _touch(plan)
+        record_history(
+            association=plan.association, actor=actor, action="updated", obj=plan,
+            changes=changes,
+        )  # fmt: skip
+    return plan
+
+
+PART_MODELS = {"activity": Activity, "promise": Promise, "challenge": Challenge,
+               "indicator": Indicator}  # fmt: skip
+
+
+@transaction.atomic
+def add_part(*, plan: Plan, actor: User | None, kind: str, **fields: Any):
+    """Add an activity, promise, challenge or indicator to a draft plan."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    model = PART_MODELS[kind]
+    goal = fields.get("goal")
+    if goal is not None and goal.direction_id != plan.direction_id:
+        raise ValidationError({"goal": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    part = model(
+        association=plan.association, plan=plan,
+        position=_next_position(model.objects.filter(plan=plan)), **fields,
+    )  # fmt: skip
+    part.full_clean(exclude=["association", "plan"])
+    part.save()
+    _touch(plan)
+    record_history(
+        association=plan.association, actor=actor, action="created", obj=part,
+        changes={k: (None, str(v) if v is not None else None) for k, v in fields.items()},
+    )  # fmt: skip
+    return part
+
+
+@transaction.atomic
+def delete_part(*, part, actor: User | None) -> None:
+    plan = _lock_for_update(part.plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    record_history(
+        association=plan.association, actor=actor, action="deleted", obj=part,
+        changes={"plan": (str(plan), None)},
+    )  # fmt: skip
+    part.delete()
+    _touch(plan)
+
+
+# --- approval -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose(*, plan: Plan, actor: User | None) -> Plan:
+    """The staff's draft goes to the board."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    return _set_status(plan, actor, PlanStatus.PROPOSED, proposed_at=timezone.now())
+
+
+@transaction.atomic
+def return_to_draft(*, plan: Plan, actor: User | None) -> Plan:
+    """Take a proposed plan back to draft (the board asked for changes)."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.PROPOSED)
+    return _set_status(plan, actor, PlanStatus.DRAFT, proposed_at=None, board_proposal=None)
+
+
+def board_of(association: Association):
+    """The body that approves the plan: the board (or Umeåregionen's council)."""
+    from governance.models import Body
+
+    return (
+        Body.objects.filter(association=association, kind__in=BOARD_KINDS)
+        .order_by("kind", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def circulate_to_board(*, plan: Plan, actor: User | None, closes_at: datetime.datetime) -> Plan:
+    """Ask the board per capsulam (governance/decisions): each member answers in the
+    portal; the proposal passes by the body's own rule, and ``record_board_approval`` then
+    takes it as the board's decision."""
+    from governance.decisions.services import circulate
+
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.PROPOSED)
+    board = board_of(plan.association)
+    if board is None:
+        raise ValidationError(NO_BOARD, code="no_board")
+    proposal = circulate(
+        body=board, actor=actor, closes_at=closes_at,
+        title=str(_("Approval of %(plan)s") % {"plan": plan}),
+        text=str(_("The board approves %(plan)s and proposes that the assembly adopts it.")
+                 % {"plan": plan}),
+    )  # fmt: skip
+    plan.board_proposal = proposal
+    plan.version += 1
+    plan.save(update_fields=["board_proposal", "version"])
+    record_history(
+        association=plan.association, actor=actor, action="plan_circulated", obj=plan,
+        changes={"board_proposal": (None, str(proposal))},
+    )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def record_board_approval(
+    *,
+    plan: Plan,
+    actor: User | None,
+    decision=None,
+    proposal=None,
+) -> Plan:
+    """The board approved the plan: at a meeting (its decision, so its minutes paragraph)
+    or per capsulam (a passed proposal; by default the one circulated for this plan)."""
+    from governance.decisions.models import ProposalStatus
+
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.PROPOSED)
+    if decision is None and proposal is None:
+        proposal = plan.board_proposal
+    if (decision is None) == (proposal is None):
+        raise ValidationError(ONE_DECISION, code="one_decision")
+    if decision is not None:
+        body = decision.item.meeting.body
+        day = timezone.localdate(decision.item.meeting.starts_at)
+    else:
+        body = proposal.body
+        if proposal.status != ProposalStatus.PASSED:
+            raise ValidationError(PROPOSAL_NOT_PASSED, code="not_passed")
+        day = timezone.localdate(proposal.closed_at or proposal.closes_at)
+    if body.kind not in BOARD_KINDS or body.association_id != plan.association_id:
+        raise ValidationError(NOT_THE_BOARD, code="not_board")
+    return _set_status(
+        plan, actor, PlanStatus.BOARD_APPROVED,
+        board_decision=decision, board_proposal=proposal, board_approved_on=day,
+    )  # fmt: skip
+
+
+def _lock_parts(plan: Plan) -> None:
+    # Setting the lock is the one UPDATE the triggers let through.
+    for model in (*PART_MODELS.values(), BudgetLine):
+        model.objects.filter(plan=plan).update(is_locked=True)
+
+
+@transaction.atomic
+def adopt(
+    *,
+    plan: Plan,
+    actor: User | None,
+    adopted_on: datetime.date,
+    reference: str = "",
+    decision=None,
+) -> Plan:
+    """The assembly adopted the plan (``reference`` names its decision, e.g. "Förbundsmötet
+    2025-11-20 § 7", or ``decision`` is the assembly's decision at a meeting in the portal).
+    The plan and every row under it are locked from here on."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.BOARD_APPROVED)
+    if decision is not None and not reference:
+        meeting = decision.item.meeting
+        reference = (
+            f"{meeting.body} {timezone.localdate(meeting.starts_at)} § {decision.item.number}"
+        )
+    if not reference.strip():
+        raise ValidationError({"reference": ValidationError(ASSEMBLY_REQUIRED)})
+    _lock_parts(plan)
+    return _set_status(
+        plan, actor, PlanStatus.ADOPTED, adopted_on=adopted_on,
+        assembly_reference=reference.strip()[:300], assembly_decision=decision, is_locked=True,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def publish(*, plan: Plan, actor: User | None) -> PlanPublication:
+    """Publish an adopted plan on the public pages. The adopted plan is locked, so the
+    publication is a row of its own (``Plan.stage`` reads it)."""
+    plan = _lock_for_update(plan)
+    _refuse_unless(plan, PlanStatus.ADOPTED)
+    if PlanPublication.objects.filter(plan=plan).exists():
+        raise ValidationError(WRONG_STATUS, params={"status": PlanStatus.PUBLISHED.label})
+    publication = PlanPublication.objects.create(
+        association=plan.association, plan=plan,
+        published_by=actor if actor and actor.is_authenticated else None,
+    )  # fmt: skip
+    record_history(
+        association=plan.association, actor=actor, action="plan_published", obj=plan,
+        changes={"status": (PlanStatus.ADOPTED, PlanStatus.PUBLISHED)},
+    )  # fmt: skip
+    return publication
+
+
+@transaction.atomic
+def start_revision(*, plan: Plan, actor: User | None, reason: str) -> Plan:
+    """A change to an adopted plan: a new draft of the same year that supersedes it, with
+    the reason, copied from it, approved by the same flow (Umeåregionen revises its plan
+    at the council's first meeting each year). The adopted plan stays as it was."""
+    plan = _lock_for_update(plan)
+    if not plan.is_locked:
+        _refuse_unless(plan, PlanStatus.ADOPTED, PlanStatus.PUBLISHED)
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED)})
+    if Plan.objects.filter(supersedes=plan).exists():
+        raise ValidationError(ALREADY_REVISED, code="revised")
+    revision = Plan(
+        association=plan.association, direction=plan.direction, year=plan.year,
+        number=plan.number + 1, supersedes=plan, revision_reason=reason.strip(),
+        title=plan.title, introduction=plan.introduction,
+    )  # fmt: skip
+    revision.full_clean(exclude=["association", "direction", "supersedes"])
+    revision.save()
+    _copy_parts(plan, revision)
+    record_history(
+        association=plan.association, actor=actor, action="plan_revision_started",
+        obj=revision, changes={"supersedes": (None, str(plan)), "revision_reason": (None, reason)},
+    )  # fmt: skip
+    return revision
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+REPORT_EXISTS = _("The plan already has this report.")
+NOT_ADOPTED = _("Only an adopted plan is followed up.")
+IMPORT_REFUSED = _("The file was not imported; correct these rows and try again.")
+
+# The seam for the networks' feedback on the year's promises (Västernorrland asks its
+# networks at year end whether each promise was kept). The networks app registers a
+# function plan -> {promise id: feedback text}; the annual report compiles what they give.
+# None is registered yet, so the annual report says that no feedback has been collected.
+PROMISE_FEEDBACK_SOURCES: list = []
+
+
+def register_promise_feedback(source) -> None:
+    PROMISE_FEEDBACK_SOURCES.append(source)
+
+
+def promise_feedback(plan: Plan) -> dict[int, list[str]]:
+    feedback: dict[int, list[str]] = {}
+    for source in PROMISE_FEEDBACK_SOURCES:
+        for promise_id, text in source(plan).items():
+            feedback.setdefault(promise_id, []).append(text)
+    return feedback
+
+
+@transaction.atomic
+def create_report(*, plan: Plan, actor: User | None, period: str):
+    """A tertial report, or the annual report compiled from the tertials: each goal's and
+    activity's latest status with the tertials' comments, the latest indicator values and
+    budget outcomes, and the tertials' summaries; staff then edit it."""
+    from planning.models import (
+        BudgetOutcome,
+        FollowUpReport,
+        IndicatorValue,
+        Period,
+        StatusEntry,
+    )
+
+    if not plan.is_locked:
+        raise ValidationError(NOT_ADOPTED, code="not_adopted")
+    report = FollowUpReport(association=plan.association, plan=plan, period=period)
+    report.full_clean(exclude=["association", "plan"])
+    if FollowUpReport.objects.filter(plan=plan, period=period).exists():
+        raise ValidationError(REPORT_EXISTS, code="exists")
+    report.save()
+    goals = list(Goal.objects.filter(direction=plan.direction_id).values_list("pk", flat=True))
+    activities = list(Activity.objects.filter(plan=plan).values_list("pk", flat=True))
+    compiled: dict[tuple[str, int], dict] = {}
+    if period == Period.ANNUAL:
+        tertials = FollowUpReport.objects.filter(
+            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2]
+        )
+        tertials = list(tertials.order_by("period"))
+        summaries = [f"{t.get_period_display()}:\n{t.summary}" for t in tertials if t.summary]
+        report.summary = "\n\n".join(summaries)
+        report.save(update_fields=["summary"])
+        for entry in StatusEntry.objects.filter(report__in=tertials).select_related("report"):
+            key = ("goal", entry.goal_id) if entry.goal_id else ("activity", entry.activity_id)
+            row = compiled.setdefault(key, {"status": "", "comments": []})
+            if entry.status:
+                row["status"] = entry.status  # tertials in order: the latest wins
+            if entry.comment:
+                row["comments"].append(f"{entry.report.get_period_display()}: {entry.comment}")
+        latest = tertials[-1] if tertials else None
+        if latest is not None:
+            IndicatorValue.objects.bulk_create(
+                IndicatorValue(
+                    association=plan.association,
+                    report=report,
+                    indicator_id=v.indicator_id,
+                    value=v.value,
+                )
+                for v in IndicatorValue.objects.filter(report=latest)
+            )
+            BudgetOutcome.objects.bulk_create(
+                BudgetOutcome(
+                    association=plan.association,
+                    report=report,
+                    category=o.category,
+                    amount=o.amount,
+                )
+                for o in BudgetOutcome.objects.filter(report=latest)
+            )
+    rows = []
+    for kind, ids in (("goal", goals), ("activity", activities)):
+        for pk in ids:
+            found = compiled.get((kind, pk), {"status": "", "comments": []})
+            rows.append(
+                StatusEntry(
+                    association=plan.association,
+                    report=report,
+                    status=found["status"],
+                    comment="\n".join(found["comments"])[:4000],
+                    **{f"{kind}_id": pk},
+                )
+            )
+    StatusEntry.objects.bulk_create(rows)
+    record_history(
+        association=plan.association, actor=actor, action="created", obj=report,
+        changes={"period": (None, period), "plan": (None, str(plan))},
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, str]]) -> int:
+    """Many statuses at once: ``entries`` maps a StatusEntry id of the report to (status,
+    comment). Returns how many changed; the history lists each change."""
+    from planning.models import Progress, StatusEntry
+
+    changes = {}
+    rows = StatusEntry.objects.select_for_update().filter(report=report, pk__in=list(entries))
+    changed = []
+    for row in rows:
+        status, comment = entries[row.pk]
+        if status and status not in Progress.values:
+            raise ValidationError(_("Unknown status."), code="status")
+        if (row.status, row.comment) != (status, comment):
+            changes[f"status {row.pk}"] = (f"{row.status} {row.comment}"[:200],
+                                           f"{status} {comment}"[:200])  # fmt: skip
+            row.status, row.comment = status, comment
+            changed.append(row)
+    StatusEntry.objects.bulk_update(changed, ["status", "comment"])
+    if changed:
+        report.version += 1
+        report.save(update_fields=["version"])
+        record_history(association=report.association, actor=actor, action="updated",
+                       obj=report, changes=changes)  # fmt: skip
+    return len(changed)
+
+
+@transaction.atomic
+def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
+    """Budget outcomes and indicator values from a CSV or XLSX file: all or nothing. A file
+    with any bad row raises ValidationError listing every reported row, and writes nothing."""
+    from planning.imports import parse_outcomes
+    from planning.models import BudgetOutcome, IndicatorValue
+
+    indicators = {
+        name.lower(): pk
+        for pk, name in Indicator.objects.filter(plan=report.plan_id).values_list("pk", "name")
+    }
+    parsed = parse_outcomes(content, file_name=file_name, indicators=indicators)
+    if not parsed.ok:
+        messages = [
+            _("Row %(line)s: %(message)s") % {"line": line, "message": message} if line
+            else message
+            for line, message in parsed.errors
+        ]  # fmt: skip
+        raise ValidationError([IMPORT_REFUSED, *messages], code="import_refused")
+    for category, amount in parsed.lines.items():
+        BudgetOutcome.objects.update_or_create(
+            association=report.association, report=report, category=category,
+            defaults={"amount": amount},
+        )  # fmt: skip
+    for indicator_id, value in parsed.indicators.items():
+        IndicatorValue.objects.update_or_create(
+            association=report.association, report=report, indicator_id=indicator_id,
+            defaults={"value": value},
+        )  # fmt: skip
+    report.version += 1
+    report.save(update_fields=["version"])
+    record_history(
+        association=report.association, actor=actor, action="figures_imported", obj=report,
+        changes={"file": (None, file_name[:100]), "lines": (None, len(parsed.lines)),
+                 "indicators": (None, len(parsed.indicators))},
+    )  # fmt: skip
+    return parsed
+
+
+def update_report(*, report, actor: User | None, expected_version: int, data: dict):
+    return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)

@@ -1,0 +1,670 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from association.documents import content_disposition
+from association.forms import add_validation_error
+from association.mixins import ServiceFormView, TenantMixin
+from association.permissions import Access
+from planning import forms, pdfs, queries, services
+
+
+def _url(association, name: str, **kwargs) -> str:
+    return reverse(f"planning:{name}", kwargs={"association": association.slug, **kwargs})
+
+
+def _get(queryset):
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+class PublicIndexView(TenantMixin, TemplateView):
+    """The published directions and plans, and this year's plan goal by goal."""
+
+    access = Access.PUBLIC
+    template_name = "planning/public_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plans = list(queries.published_plans(self.association))
+        year = timezone.localdate().year
+        current = next((plan for plan in plans if plan.year == year), None)
+        goals, report = [], None
+        if current:
+            goals = queries.goals_with_activities(current)
+            report, statuses = queries.goal_statuses(current)
+            for goal in goals:
+                goal.status_entry = statuses.get(goal.pk)
+        context.update(
+            directions=list(queries.published_directions(self.association)),
+            plans=plans,
+            year=year,
+            current=current,
+            goals=goals,
+            report=report,
+        )
+        return context
+
+
+class PublicPlanView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_plan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = _get(queries.published_plans(self.association).filter(pk=self.kwargs["pk"]))
+        context.update(queries.plan_contents(plan))
+        return context
+
+
+class PublicDirectionView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_direction.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        direction = queries.direction(self.association, self.kwargs["pk"])
+        context["direction"] = _get(direction.filter(is_published=True))
+        return context
+
+
+# --- staff: overview and direction --------------------------------------------------------
+
+
+class StaffIndexView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/staff_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            directions=queries.directions(self.association),
+            plans=queries.plans(self.association),
+        )
+        return context
+
+
+class DirectionDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/direction_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        direction = _get(queries.direction(self.association, self.kwargs["pk"]))
+        context.update(
+            direction=direction,
+            entries=queries.direction_history(direction)[:200],
+        )
+        return context
+
+
+class _DirectionFormView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.DirectionForm
+
+    def create(self, data):
+        return services.create_direction(
+            association=self.association, actor=self.request.user, **data
+        )
+
+    def update(self, instance, version, data):
+        return services.update_direction(
+            direction=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "direction", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the direction") if self.instance else _("New direction")
+        context["back_url"] = _url(self.association, "staff_index")
+        return context
+
+
+class DirectionCreateView(_DirectionFormView):
+    pass
+
+
+class DirectionUpdateView(_DirectionFormView):
+    def get_instance(self):
+        return _get(queries.directions(self.association).filter(pk=self.kwargs["pk"]))
+
+
+class DirectionPartView(TenantMixin, FormView):
+    """Add a goal area, a goal, a strategy or a link to a global goal to a direction."""
+
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+    kind = ""
+    FORMS = {
+        "area": (forms.GoalAreaForm, _("New goal area")),
+        "goal": (forms.GoalForm, _("New goal")),
+        "strategy": (forms.StrategyForm, _("New strategy")),
+        "sdg": (forms.SdgLinkForm, _("Link a goal area to a global goal")),
+    }
+
+    def get_direction(self):
+        if not hasattr(self, "_direction"):
+            self._direction = _get(
+                queries.directions(self.association).filter(pk=self.kwargs["pk"])
+            )
+        return self._direction
+
+    def get_form_class(self):
+        return self.FORMS[self.kind][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kind in {"goal", "sdg"}:
+            kwargs["direction"] = self.get_direction()
+        return kwargs
+
+    def form_valid(self, form):
+        direction, actor, data = self.get_direction(), self.request.user, form.cleaned_data
+        try:
+            if self.kind == "area":
+                services.add_goal_area(direction=direction, actor=actor, **data)
+            elif self.kind == "goal":
+                services.add_goal(direction=direction, actor=actor, **data)
+            elif self.kind == "strategy":
+                services.add_strategy(direction=direction, actor=actor, **data)
+            else:
+                services.link_sdg(
+                    direction=direction, area=data["area"], actor=actor,
+                    number=data["sdg"].number, is_primary=data["is_primary"],
+                )  # fmt: skip
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "direction", pk=direction.pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"{self.FORMS[self.kind][1]}: {self.get_direction()}",
+            back_url=_url(self.association, "direction", pk=self.get_direction().pk),
+            **kwargs,
+        )
+
+
+# --- staff: plans -------------------------------------------------------------------------
+
+
+class PlanCreateView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+    form_class = forms.PlanCreateForm
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year + 1}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "association": self.association}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["copy_last_year"]:
+                plan = services.start_year(
+                    direction=data["direction"], actor=self.request.user, year=data["year"]
+                )
+            else:
+                plan = services.create_plan(
+                    direction=data["direction"], actor=self.request.user, year=data["year"]
+                )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "plan", pk=plan.pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("New operational plan and budget"),
+            back_url=_url(self.association, "staff_index"),
+            **kwargs,
+        )
+
+
+def _step_form(plan, data=None):
+    return forms.StepForm(
+        data,
+        decisions=queries.board_decisions(plan.association),
+        proposals=queries.passed_board_proposals(plan.association),
+        initial={"adopted_on": timezone.localdate()},
+    )
+
+
+class PlanDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = _get(queries.plan(self.association, self.kwargs["pk"]))
+        context.update(queries.plan_contents(plan))
+        context.update(
+            steps=queries.available_steps(plan),
+            step_form=_step_form(plan),
+            entries=queries.plan_history(plan)[:200],
+        )
+        return context
+
+
+class PlanUpdateView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.PlanForm
+
+    def get_instance(self):
+        return _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+
+    def update(self, instance, version, data):
+        return services.update_plan(
+            plan=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "plan", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the plan")
+        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
+        return context
+
+
+class _PlanChildView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/form.html"
+
+    def get_plan(self):
+        if not hasattr(self, "_plan"):
+            self._plan = _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+        return self._plan
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "plan", pk=self.get_plan().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"{self.title}: {self.get_plan()}",
+            back_url=_url(self.association, "plan", pk=self.get_plan().pk),
+            **kwargs,
+        )
+
+
+class PlanPartView(_PlanChildView):
+    """Add an activity, promise, challenge or indicator to a draft plan."""
+
+    kind = ""
+    FORMS = {
+        "activity": (forms.ActivityForm, _("New activity")),
+        "promise": (forms.PromiseForm, _("New promise")),
+        "challenge": (forms.ChallengeForm, _("New challenge")),
+        "indicator": (forms.IndicatorForm, _("New indicator")),
+    }
+
+    @property
+    def title(self):
+        return self.FORMS[self.kind][1]
+
+    def get_form_class(self):
+        return self.FORMS[self.kind][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kind in {"activity", "indicator"}:
+            kwargs["plan"] = self.get_plan()
+        return kwargs
+
+    def act(self, data):
+        services.add_part(plan=self.get_plan(), actor=self.request.user, kind=self.kind, **data)
+
+
+class BudgetView(_PlanChildView):
+    form_class = forms.BudgetForm
+
+    @property
+    def title(self):
+        return _("Budget")
+
+    def get_form_kwargs(self):
+        budget = queries.budget(self.get_plan())
+        amounts = {row.category: row.amount for row in budget.income_rows + budget.cost_rows}
+        return {**super().get_form_kwargs(), "amounts": amounts}
+
+    def act(self, data):
+        services.set_budget(plan=self.get_plan(), actor=self.request.user, amounts=data)
+
+
+class PlanStepView(TenantMixin, View):
+    """One step of the approval flow (forms.Step). The page is for staff editors; whether
+    the plan is in the state for the step is the service's question."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        plan = _get(queries.plans(self.association).filter(pk=pk))
+        form = _step_form(plan, request.POST)
+        target = _url(self.association, "plan", pk=plan.pk)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(target)
+        data, actor = form.cleaned_data, request.user
+        step = data["step"]
+        try:
+            if step == forms.Step.PROPOSE:
+                services.propose(plan=plan, actor=actor)
+            elif step == forms.Step.RETURN:
+                services.return_to_draft(plan=plan, actor=actor)
+            elif step == forms.Step.REFRESH:
+                services.refresh_income(plan=plan, actor=actor)
+            elif step == forms.Step.CIRCULATE:
+                closes_on = data["closes_on"] or (timezone.localdate() + datetime.timedelta(7))
+                closes_at = timezone.make_aware(
+                    datetime.datetime.combine(closes_on, datetime.time(23, 59))
+                )
+                services.circulate_to_board(plan=plan, actor=actor, closes_at=closes_at)
+            elif step == forms.Step.APPROVE:
+                services.record_board_approval(
+                    plan=plan, actor=actor, decision=data["decision"], proposal=data["proposal"]
+                )
+            elif step == forms.Step.ADOPT:
+                services.adopt(
+                    plan=plan, actor=actor, adopted_on=data["adopted_on"] or timezone.localdate(),
+                    reference=data["reference"],
+                )  # fmt: skip
+            elif step == forms.Step.PUBLISH:
+                services.publish(plan=plan, actor=actor)
+            elif step == forms.Step.REVISE:
+                revision = services.start_revision(plan=plan, actor=actor, reason=data["reason"])
+                target = _url(self.association, "plan", pk=revision.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Saved."))
+        return redirect(target)
+
+
+# --- follow-up ----------------------------------------------------------------------------
+
+
+class ReportCreateView(_PlanChildView):
+    form_class = forms.ReportCreateForm
+
+    @property
+    def title(self):
+        return _("New follow-up report")
+
+    def form_valid(self, form):
+        try:
+            report = services.create_report(
+                plan=self.get_plan(), actor=self.request.user, period=form.cleaned_data["period"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "report", pk=report.pk))
+
+
+def _report(association, pk):
+    return _get(queries.reports(association).filter(pk=pk))
+
+
+class ReportDetailView(TenantMixin, TemplateView):
+    access = Access.STAFF
+    template_name = "planning/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = _report(self.association, self.kwargs["pk"])
+        context.update(queries.report_contents(report))
+        context["entries_history"] = queries.report_history(report)[:200]
+        return context
+
+
+class ReportUpdateView(ServiceFormView):
+    template_name = "planning/form.html"
+    form_class = forms.ReportForm
+
+    def get_instance(self):
+        return _report(self.association, self.kwargs["pk"])
+
+    def update(self, instance, version, data):
+        return services.update_report(
+            report=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "report", pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Change the report")
+        context["back_url"] = _url(self.association, "report", pk=self.kwargs["pk"])
+        return context
+
+
+class StatusesView(TenantMixin, FormView):
+    """Every goal's and activity's status of a report on one page."""
+
+    access = Access.EDITOR
+    template_name = "planning/statuses.html"
+    form_class = forms.StatusesForm
+
+    def get_report(self):
+        if not hasattr(self, "_report"):
+            self._report = _report(self.association, self.kwargs["pk"])
+        return self._report
+
+    def get_form_kwargs(self):
+        from planning.models import StatusEntry
+
+        entries = list(
+            StatusEntry.objects.filter(report=self.get_report())
+            .select_related("goal", "activity")
+            .order_by("goal__position", "activity__position", "pk")
+        )
+        return {**super().get_form_kwargs(), "entries": entries}
+
+    def form_valid(self, form):
+        try:
+            changed = services.save_statuses(
+                report=self.get_report(), actor=self.request.user, entries=form.entries_data()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(count)s statuses saved.") % {"count": changed})
+        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class OutcomeImportView(TenantMixin, FormView):
+    access = Access.EDITOR
+    template_name = "planning/import.html"
+    form_class = forms.OutcomeImportForm
+
+    def get_report(self):
+        if not hasattr(self, "_report"):
+            self._report = _report(self.association, self.kwargs["pk"])
+        return self._report
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            services.import_outcomes(
+                report=self.get_report(), actor=self.request.user,
+                content=upload.read(), file_name=upload.name or "",
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The figures are imported."))
+        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class PublicReportView(TenantMixin, TemplateView):
+    access = Access.PUBLIC
+    template_name = "planning/public_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = _get(queries.published_reports(self.association).filter(pk=self.kwargs["pk"]))
+        context.update(queries.report_contents(report))
+        return context
+
+
+# --- PDFs ---------------------------------------------------------------------------------
+
+
+class _PdfMixin(TenantMixin):
+    """The PDF of a plan (``kind = "plan"``) or a follow-up report, made by the worker."""
+
+    kind = "plan"
+    public = False
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            if self.kind == "plan":
+                found = (queries.published_plans if self.public else queries.plans)(
+                    self.association
+                )
+            else:
+                found = (queries.published_reports if self.public else queries.reports)(
+                    self.association
+                )
+            self._object = _get(found.filter(pk=self.kwargs["pk"]))
+        return self._object
+
+    def pdf_status(self):
+        return pdfs.status(self.kind, self.get_object(), translation.get_language())
+
+    def page_url(self, name="pdf"):
+        prefix = "public_" if self.public else ""
+        return _url(self.association, f"{prefix}{self.kind}_{name}", pk=self.kwargs["pk"])
+
+    def download_response(self):
+        obj = self.get_object()
+        handle = pdfs.open_ready(self.kind, obj, translation.get_language())
+        if handle is None:
+            raise Http404
+        plan = obj if self.kind == "plan" else obj.plan
+        name = f"verksamhetsplan-{plan.year}" if self.kind == "plan" else (
+            f"uppfoljning-{plan.year}-{obj.period}"
+        )  # fmt: skip
+        response = FileResponse(handle, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(f"{name}.pdf")
+        response["Cache-Control"] = "public, max-age=300" if self.public else "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class PdfView(_PdfMixin, TemplateView):
+    """GET shows whether the PDF of the current version is ready, waiting or being made
+    (polled by htmx every second; without JavaScript the page reloads itself); POST asks
+    the worker to make it and comes back here."""
+
+    access = Access.STAFF
+    template_name = "planning/pdf.html"
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        status = self.pdf_status()
+        if request.htmx:
+            if request.GET.get("seen") == status.token:
+                return HttpResponse(status=204)
+            return render(request, "planning/_pdf_status.html", self._context(status))
+        return self.render_to_response(self.get_context_data(**self._context(status)))
+
+    def _context(self, status):
+        obj = self.get_object()
+        return {
+            "association": self.association, "status": status, "object": obj,
+            "page_url": self.page_url(), "download_url": self.page_url("pdf_download"),
+            "back_url": _url(self.association, self.kind, pk=obj.pk),
+        }  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        pdfs.request_pdf(self.kind, self.get_object(), translation.get_language())
+        return redirect(self.page_url())
+
+
+class PdfDownloadView(_PdfMixin, View):
+    access = Access.STAFF
+
+    def get(self, request, *args, **kwargs):
+        return self.download_response()
+
+
+class PublicPdfView(_PdfMixin, View):
+    """A published plan's or report's PDF: the stored file of its current version, or, while
+    it is being made, a page that says so (the request asks the worker to make it)."""
+
+    access = Access.PUBLIC
+    public = True
+
+    def get(self, request, *args, **kwargs):
+        language = translation.get_language()
+        status = pdfs.status(self.kind, self.get_object(), language)
+        if status.state == pdfs.READY:
+            return self.download_response()
+        if not status.in_flight:
+            pdfs.request_pdf(self.kind, self.get_object(), language)
+        return render(request, "planning/public_pdf_wait.html",
+                      {"association": self.association, "object": self.get_object(),
+                       "page_access": self.access})  # fmt: skip
+
+
+class PartDeleteView(TenantMixin, View):
+    """Remove an activity, promise, challenge or indicator from a draft plan."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        plan = _get(queries.plans(self.association).filter(pk=pk))
+        form = forms.PartDeleteForm(request.POST)
+        target = _url(self.association, "plan", pk=plan.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was removed."))
+            return redirect(target)
+        model = services.PART_MODELS[form.cleaned_data["kind"]]
+        part = _get(model.objects.filter(plan=plan, pk=form.cleaned_data["part"]))
+        try:
+            services.delete_part(part=part, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Removed."))
+        return redirect(target)

@@ -1,0 +1,152 @@
+"""Follow-up: tertial reports and the annual report compiled from them; many statuses at
+once; outcome figures imported from CSV or XLSX, all or nothing."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from association.tenancy import scopes_disabled
+from planning import services
+from planning.models import BudgetOutcome, IndicatorValue, StatusEntry
+from tests.planning.conftest import adopted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def adopted_plan(plan, board_decision):
+    with scopes_disabled():
+        services.add_part(plan=plan, actor=None, kind="indicator", name="Antal deltagare",
+                          baseline=Decimal(10), target=Decimal(50))  # fmt: skip
+    return adopted(plan, board_decision)
+
+
+def test_only_an_adopted_plan_is_followed_up(plan):
+    with scopes_disabled(), pytest.raises(ValidationError):
+        services.create_report(plan=plan, actor=None, period="t1")
+
+
+def test_the_annual_report_is_compiled_from_the_tertials(adopted_plan):
+    with scopes_disabled():
+        t1 = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        rows = {
+            ("goal" if e.goal_id else "activity"): e for e in StatusEntry.objects.filter(report=t1)
+        }
+        assert len(StatusEntry.objects.filter(report=t1)) == 2  # one goal, one activity
+        services.save_statuses(report=t1, actor=None, entries={
+            rows["goal"].pk: ("on_track", "Bra start"),
+            rows["activity"].pk: ("at_risk", "Försenad"),
+        })  # fmt: skip
+        t1.summary = "Första tertialen."
+        t1.save()
+        t2 = services.create_report(plan=adopted_plan, actor=None, period="t2")
+        activity = StatusEntry.objects.get(report=t2, activity__isnull=False)
+        services.save_statuses(report=t2, actor=None, entries={activity.pk: ("done", "Klar")})
+        services.import_outcomes(
+            report=t2, actor=None, content=b"Staff;450 000\nAntal deltagare;42\n",
+            file_name="utfall.csv",
+        )  # fmt: skip
+        annual = services.create_report(plan=adopted_plan, actor=None, period="annual")
+        entries = {
+            ("goal" if e.goal_id else "activity"): e
+            for e in StatusEntry.objects.filter(report=annual)
+        }
+        assert (entries["goal"].status, entries["goal"].comment) == (
+            "on_track", "Tertial 1 (January–April): Bra start"
+        )  # fmt: skip
+        assert entries["activity"].status == "done"
+        assert "Försenad" in entries["activity"].comment and "Klar" in entries["activity"].comment
+        assert "Första tertialen." in annual.summary
+        assert BudgetOutcome.objects.get(report=annual, category="staff").amount == 450_000
+        assert IndicatorValue.objects.get(report=annual).value == Decimal(42)
+        with pytest.raises(ValidationError):
+            services.create_report(plan=adopted_plan, actor=None, period="t1")  # exists
+
+
+def test_the_import_is_all_or_nothing_and_lists_every_bad_row(adopted_plan):
+    content = "\n".join([
+        "Post;Utfall",
+        "Staff;450 000",
+        "Premises;abc",
+        "Okänd rad;5",
+        "staff;3",
+        "Antal deltagare;12,5",
+    ]).encode()  # fmt: skip
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        with pytest.raises(ValidationError) as raised:
+            services.import_outcomes(report=report, actor=None, content=content, file_name="u.csv")
+        assert BudgetOutcome.objects.filter(report=report).count() == 0
+        assert IndicatorValue.objects.filter(report=report).count() == 0
+    messages = raised.value.messages
+    assert any(m.startswith("Row 3:") for m in messages)
+    assert any(m.startswith("Row 4:") for m in messages)
+    assert any(m.startswith("Row 5:") for m in messages)  # twice
+    assert not any(m.startswith(("Row 2:", "Row 6:")) for m in messages)
+
+
+def test_an_xlsx_file_imports(adopted_plan):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Post", "Utfall"])
+    sheet.append(["staff", 1200])
+    sheet.append(["Premises", 300])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        services.import_outcomes(report=report, actor=None, content=buffer.getvalue(),
+                                 file_name="utfall.xlsx")  # fmt: skip
+        outcomes = dict(
+            BudgetOutcome.objects.filter(report=report).values_list("category", "amount")
+        )
+    assert outcomes == {"staff": 1200, "premises": 300}
+
+
+def test_staff_update_many_statuses_on_one_page_and_import_from_it(association, adopted_plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests import factories
+
+    client = Client()
+    client.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        entries = list(StatusEntry.objects.filter(report=report))
+    base = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}"
+    page = client.get(f"{base}/status/").content.decode()
+    assert all(f'name="status-{e.pk}"' in page for e in entries)
+    data = {}
+    for entry in entries:
+        data[f"status-{entry.pk}"] = "behind"
+        data[f"comment-{entry.pk}"] = "Sent"
+    assert client.post(f"{base}/status/", data).status_code == 302
+    with scopes_disabled():
+        assert set(StatusEntry.objects.filter(report=report).values_list("status", flat=True)) == {
+            "behind"
+        }
+    bad = SimpleUploadedFile("u.csv", b"Staff;1\nNope;2\n", content_type="text/csv")
+    response = client.post(f"{base}/import/", {"file": bad})
+    assert response.status_code == 200
+    assert "Row 2:" in response.content.decode()
+    with scopes_disabled():
+        assert not BudgetOutcome.objects.filter(report=report).exists()
+    good = SimpleUploadedFile("u.csv", b"Staff;1\nPremises;2\n", content_type="text/csv")
+    assert client.post(f"{base}/import/", {"file": good}).status_code == 302
+    page = client.get(f"{base}/").content.decode()
+    assert "Behind" in page and "Sent" in page

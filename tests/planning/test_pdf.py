@@ -1,0 +1,61 @@
+"""The PDFs' storage: made by the task, served until the version they came from changes;
+English as well as Swedish."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from association.tenancy import scopes_disabled
+from planning import pdfs, services
+from planning.models import Plan
+from planning.tasks import build_planning_pdf
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _fresh(plan):
+    with scopes_disabled():
+        return Plan.objects.select_related("association", "direction", "publication").get(
+            pk=plan.pk
+        )
+
+
+def test_the_task_stores_the_pdf_until_the_plan_changes(association, plan):
+    plan = _fresh(plan)
+    with scopes_disabled():
+        assert pdfs.status("plan", plan, "sv").state == pdfs.NONE
+    result = build_planning_pdf.apply(args=[association.pk, "plan", plan.pk, "sv"]).get()
+    assert result["status"] == "ready"
+    with scopes_disabled():
+        assert pdfs.status("plan", plan, "sv").state == pdfs.READY
+        client = factories.make_staff(association, "viewer")
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(client, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/{association.slug}/planering/alla/plan/{plan.pk}/pdf/hamta/"
+    response = browser.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    with scopes_disabled():
+        services.add_part(plan=plan, actor=None, kind="challenge", title="Ny utmaning")
+        changed = _fresh(plan)
+        assert pdfs.status("plan", changed, "sv").state == pdfs.NONE  # a new version
+    assert browser.get(url).status_code == 404
+
+
+def test_the_pdf_in_english(association, plan):
+    with scopes_disabled():
+        pdf = pdfs.render_document("plan", _fresh(plan), "en")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "Contents" in text and "Page 1 of" in text and "Regional dialog" in text
+    assert "Sustainable cities and communities" in text
+    assert reader.trailer["/Root"]["/Lang"] == "en"
