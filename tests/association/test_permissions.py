@@ -528,6 +528,8 @@ def _network_values(home, name: str) -> dict:
         )
         values["pk"] = report.pk
     return values
+
+
 def _planning_values(home, name: str) -> dict:
     """A draft plan of the home association (the editing pages need one; the demo's may have
     been proposed by the walk), its direction, and for the public plan page a published one."""
