@@ -22,3 +22,12 @@ def count_staff_roles(association_id: int) -> dict:
     association = Association.objects.get(pk=association_id)
     with tenant_scope(association):
         return {"association": association.slug, "roles": RoleAssignment.objects.count()}
+
+
+@shared_task
+def remove_old_generated_files() -> int:
+    """Hourly: delete generated files (``association/pdfjobs.py``) older than their kind
+    keeps them, e.g. meeting packages after a day."""
+    from association import pdfjobs
+
+    return pdfjobs.sweep()

@@ -367,8 +367,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
         "options": {"expires": 60 * 60 * 20},
     },
-    "remove-old-meeting-packages": {
-        "task": "governance.meetings.tasks.remove_old_packages",
+    # Generated files past their kind's keeping time (association/pdfjobs.py), e.g. meeting
+    # packages after a day.
+    "remove-old-generated-files": {
+        "task": "association.tasks.remove_old_generated_files",
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 50},
     },

@@ -2,55 +2,37 @@
 on the page, stored with the version they came from and served from storage until that
 version changes.
 
-The same pattern as the meeting package (governance/meetings/package.py): a key names what
-the file holds (the plan's or report's ``version``, which every change raises, the plan's
-version for a report, the language, the letterhead and ``PDF_FORMAT``); the file lives in
-the storage under ``planning/<association id>/<kind>-<id>/<key>.pdf``; a note in the cache
-per association, document and language names the task building it; the task reports
-``PROGRESS {"done": n, "total": m}`` to the result backend, and the page reads it back. A
-plan PDF has no per-reader content (staff see the whole plan, the public the published
-one), so one file serves every reader, unlike the meeting package.
+They run on the shared generated-files mechanism (``association/pdfjobs.py``: storage,
+notes, task progress, the progress view), as the meeting package does. What is planning's
+own: the key (the plan's or report's ``version``, which every change raises, the plan's
+version for a report, the language, the letterhead and ``PDF_FORMAT``), the place
+``<kind>-<id>`` under ``planning/<association id>/``, and the rendering. A plan PDF has no
+per-reader content (staff see the whole plan, the public the published one), so one file
+serves every reader and the note is per document and language, unlike the meeting package.
+A published plan or report has its public PDFs made ahead (``tasks.make_public_pdfs``, sent
+on commit by the publish step), so a visitor does not wait for them.
 """
 
-import datetime
 import hashlib
-import uuid
-from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from association import pdfjobs
 from association.pdf import render_pdf
+from association.pdfjobs import BUILDING, FAILED, NONE, READY, WAITING, Status
+from association.tenancy import tenant_scope
 
 # Raise when the layout changes, so that no file made the old way is served.
 PDF_FORMAT = 1
 FOLDER = "planning"
-WAIT_LIMIT = datetime.timedelta(minutes=15)
-NONE, WAITING, BUILDING, READY, FAILED = "none", "waiting", "building", "ready", "failed"
-IN_FLIGHT = {WAITING, BUILDING}
 KINDS = ("plan", "report")
 # The steps the task reports: gather the contents, lay out the pages, store the file.
 STEPS = 3
 
+PLANNING_PDFS = pdfjobs.Kind(folder=FOLDER)
 
-@dataclass(frozen=True)
-class Status:
-    state: str
-    done: int = 0
-    total: int = 0
-    key: str = ""
-
-    @property
-    def in_flight(self) -> bool:
-        return self.state in IN_FLIGHT
-
-    @property
-    def token(self) -> str:
-        return f"{self.state}-{self.done}-{self.total}"
+__all__ = ["BUILDING", "FAILED", "NONE", "READY", "WAITING", "Status"]
 
 
 def document_key(kind: str, obj, language: str) -> str:
@@ -62,74 +44,62 @@ def document_key(kind: str, obj, language: str) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _place(kind: str, pk: int) -> str:
+    return f"{kind}-{int(pk)}"
+
+
 def storage_name(association_id: int, kind: str, pk: int, key: str) -> str:
-    return f"{FOLDER}/{int(association_id)}/{kind}-{int(pk)}/{key}.pdf"
-
-
-def _note_key(association_id: int, kind: str, pk: int, language: str) -> str:
-    return f"planning:pdf:{association_id}:{kind}:{pk}:{language}"
+    return PLANNING_PDFS.storage_name(association_id, _place(kind, pk), key)
 
 
 def status(kind: str, obj, language: str) -> Status:
     """Where the PDF of ``obj``'s current version stands."""
-    key = document_key(kind, obj, language)
-    if default_storage.exists(storage_name(obj.association_id, kind, obj.pk, key)):
-        return Status(READY, key=key)
-    noted = cache.get(_note_key(obj.association_id, kind, obj.pk, language))
-    if not noted or noted.get("key") != key:
-        return Status(NONE, key=key)
-    from celery.result import AsyncResult
-
-    result = AsyncResult(noted["task"])
-    if result.state in {"FAILURE", "REVOKED"}:
-        return Status(FAILED, key=key)
-    if result.state == "SUCCESS":
-        return Status(FAILED, key=key)  # finished, yet no file: removed or never stored
-    if timezone.now().timestamp() - float(noted.get("asked", 0)) > WAIT_LIMIT.total_seconds():
-        return Status(FAILED, key=key)
-    if result.state == "PROGRESS":
-        info = result.info if isinstance(result.info, dict) else {}
-        return Status(BUILDING, int(info.get("done", 0)), int(info.get("total", 0)), key)
-    return Status(WAITING, key=key)
+    return PLANNING_PDFS.status(
+        association_id=obj.association_id,
+        subject=(kind, obj.pk, language),
+        place=_place(kind, obj.pk),
+        key=document_key(kind, obj, language),
+    )
 
 
 def request_pdf(kind: str, obj, language: str) -> Status:
     """Queue the task (after the commit) unless the file is there or is being made."""
     from planning.tasks import build_planning_pdf
 
-    current = status(kind, obj, language)
-    if current.in_flight or current.state == READY:
-        return current
-    task_id = uuid.uuid4().hex
-    cache.set(
-        _note_key(obj.association_id, kind, obj.pk, language),
-        {"task": task_id, "key": current.key, "asked": timezone.now().timestamp()},
-        timeout=int(WAIT_LIMIT.total_seconds()) * 4,
+    return PLANNING_PDFS.request(
+        association_id=obj.association_id,
+        subject=(kind, obj.pk, language),
+        place=_place(kind, obj.pk),
+        key=document_key(kind, obj, language),
+        task=build_planning_pdf,
+        args=[obj.association_id, kind, obj.pk, language],
     )
-    association_id, pk = obj.association_id, obj.pk
-    transaction.on_commit(
-        lambda: build_planning_pdf.apply_async(
-            args=[association_id, kind, pk, language], task_id=task_id
-        )
-    )
-    return Status(WAITING, key=current.key)
+
+
+def make_public_pdfs(kind: str, association, pk: int) -> int:
+    """Ask for the PDFs of a published plan or report in every language (each made by
+    ``build_planning_pdf``, noted so that a visitor meanwhile follows it rather than asks
+    again); skipped if it is not published (any more). Returns how many were asked for."""
+    from planning import queries
+
+    with tenant_scope(association):
+        published = queries.published_plans if kind == "plan" else queries.published_reports
+        obj = published(association).filter(pk=pk).first()
+        if obj is None:
+            return 0
+        for language, _name in settings.LANGUAGES:
+            request_pdf(kind, obj, language)
+        return len(settings.LANGUAGES)
 
 
 def open_ready(kind: str, obj, language: str):
     """The stored file of the current version, or None."""
-    key = document_key(kind, obj, language)
-    try:
-        return default_storage.open(storage_name(obj.association_id, kind, obj.pk, key), "rb")
-    except OSError:
-        return None
+    return PLANNING_PDFS.open(storage_name(obj.association_id, kind, obj.pk,
+                                          document_key(kind, obj, language)))  # fmt: skip
 
 
 def store(name: str, pdf: bytes) -> None:
-    if default_storage.exists(name):
-        return  # the same key is the same bytes
-    saved = default_storage.save(name, ContentFile(pdf))
-    if saved != name:
-        default_storage.delete(saved)
+    PLANNING_PDFS.store(name, pdf)
 
 
 # --- the documents ------------------------------------------------------------------------

@@ -575,6 +575,10 @@ def publish(*, plan: Plan, actor: User | None) -> PlanPublication:
         association=plan.association, actor=actor, action="plan_published", obj=plan,
         changes={"status": (PlanStatus.ADOPTED, PlanStatus.PUBLISHED)},
     )  # fmt: skip
+    # The public PDFs are made ahead by the worker, so no visitor waits for them.
+    from planning.tasks import make_public_pdfs
+
+    make_public_pdfs.delay_on_commit(plan.association_id, "plan", plan.pk)
     return publication
 
 
@@ -775,5 +779,10 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
     return parsed
 
 
+@transaction.atomic
 def update_report(*, report, actor: User | None, expected_version: int, data: dict):
+    if data.get("is_published"):  # its public PDFs made ahead once this commits
+        from planning.tasks import make_public_pdfs
+
+        make_public_pdfs.delay_on_commit(report.association_id, "report", report.pk)
     return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)

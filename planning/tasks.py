@@ -4,9 +4,11 @@ from celery import shared_task
 @shared_task(bind=True, acks_late=True)
 def build_planning_pdf(self, association_id: int, kind: str, pk: int, language: str) -> dict:
     """Make the PDF of a plan or a follow-up report as it is now and store it
-    (``planning/pdfs.py``). Progress goes to the result backend as ``PROGRESS {"done": n,
-    "total": m}``; the PDF goes to the storage. Safe to run twice: a stored file of the same
-    key is kept."""
+    (``planning/pdfs.py``; the running, progress and storing are
+    ``association.pdfjobs.produce``). Progress goes to the result backend as ``PROGRESS
+    {"done": n, "total": m}``; the PDF goes to the storage. Safe to run twice: a stored
+    file of the same key is kept."""
+    from association import pdfjobs
     from association.models import Association
     from association.tenancy import tenant_scope
     from planning import pdfs, queries
@@ -20,12 +22,24 @@ def build_planning_pdf(self, association_id: int, kind: str, pk: int, language: 
         if obj is None:
             return {"status": "gone"}
         key = pdfs.document_key(kind, obj, language)
-        name = pdfs.storage_name(association_id, kind, pk, key)
+        return pdfjobs.produce(
+            self,
+            kind=pdfs.PLANNING_PDFS,
+            name=pdfs.storage_name(association_id, kind, pk, key),
+            key=key,
+            render=lambda progress: pdfs.render_document(kind, obj, language, progress=progress),
+        )
 
-        def report(done: int, total: int) -> None:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-        pdf = pdfs.render_document(kind, obj, language, progress=report)
-        pdfs.store(name, pdf)
-        report(pdfs.STEPS, pdfs.STEPS)
-    return {"status": "ready", "key": key}
+@shared_task(acks_late=True)
+def make_public_pdfs(association_id: int, kind: str, pk: int) -> int:
+    """Sent on commit when a plan or report is published: ask for its PDFs in every
+    language (``pdfs.make_public_pdfs``), so that a visitor finds them made. Returns how
+    many were queued or already there."""
+    from association.models import Association
+    from planning import pdfs
+
+    association = Association.objects.filter(pk=association_id).first()
+    if association is None or kind not in pdfs.KINDS:
+        return 0
+    return pdfs.make_public_pdfs(kind, association, pk)

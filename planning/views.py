@@ -2,16 +2,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from association.documents import content_disposition
 from association.forms import add_validation_error
 from association.mixins import ServiceFormView, TenantMixin
+from association.pdfjobs import PdfJobViewMixin, pdf_file_response
 from association.permissions import Access
 from planning import forms, pdfs, queries, services
 
@@ -548,7 +548,8 @@ class PublicReportView(TenantMixin, TemplateView):
 
 
 class _PdfMixin(TenantMixin):
-    """The PDF of a plan (``kind = "plan"``) or a follow-up report, made by the worker."""
+    """The PDF of a plan (``kind = "plan"``) or a follow-up report, made by the worker
+    (``planning/pdfs.py`` on ``association/pdfjobs.py``)."""
 
     kind = "plan"
     public = False
@@ -582,41 +583,35 @@ class _PdfMixin(TenantMixin):
         name = f"verksamhetsplan-{plan.year}" if self.kind == "plan" else (
             f"uppfoljning-{plan.year}-{obj.period}"
         )  # fmt: skip
-        response = FileResponse(handle, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"{name}.pdf")
-        response["Cache-Control"] = "public, max-age=300" if self.public else "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return pdf_file_response(handle, filename=f"{name}.pdf", public=self.public)
 
 
-class PdfView(_PdfMixin, TemplateView):
+class PdfView(_PdfMixin, PdfJobViewMixin, TemplateView):
     """GET shows whether the PDF of the current version is ready, waiting or being made
     (polled by htmx every second; without JavaScript the page reloads itself); POST asks
     the worker to make it and comes back here."""
 
     access = Access.STAFF
     template_name = "planning/pdf.html"
+    status_template = "planning/_pdf_status.html"
     http_method_names = ["get", "post"]
 
-    def get(self, request, *args, **kwargs):
-        status = self.pdf_status()
-        if request.htmx:
-            if request.GET.get("seen") == status.token:
-                return HttpResponse(status=204)
-            return render(request, "planning/_pdf_status.html", self._context(status))
-        return self.render_to_response(self.get_context_data(**self._context(status)))
+    def job_status(self):
+        return self.pdf_status()
 
-    def _context(self, status):
+    def start_job(self) -> None:
+        pdfs.request_pdf(self.kind, self.get_object(), translation.get_language())
+
+    def job_url(self) -> str:
+        return self.page_url()
+
+    def job_context(self, status) -> dict:
         obj = self.get_object()
         return {
-            "association": self.association, "status": status, "object": obj,
-            "page_url": self.page_url(), "download_url": self.page_url("pdf_download"),
+            **super().job_context(status), "prefix": "pdf", "association": self.association,
+            "object": obj, "download_url": self.page_url("pdf_download"),
             "back_url": _url(self.association, self.kind, pk=obj.pk),
         }  # fmt: skip
-
-    def post(self, request, *args, **kwargs):
-        pdfs.request_pdf(self.kind, self.get_object(), translation.get_language())
-        return redirect(self.page_url())
 
 
 class PdfDownloadView(_PdfMixin, View):
@@ -627,8 +622,9 @@ class PdfDownloadView(_PdfMixin, View):
 
 
 class PublicPdfView(_PdfMixin, View):
-    """A published plan's or report's PDF: the stored file of its current version, or, while
-    it is being made, a page that says so (the request asks the worker to make it)."""
+    """A published plan's or report's PDF: the stored file of its current version (made
+    ahead when it was published), or, while it is being made, a page that says so (the
+    request asks the worker to make it if nobody has)."""
 
     access = Access.PUBLIC
     public = True

@@ -6,3 +6,7 @@ class MeetingsConfig(AppConfig):
     name = "governance.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # Declares its kind of generated file (association/pdfjobs.py) for the hourly sweep.
+        from governance.meetings import package  # noqa: F401

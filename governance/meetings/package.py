@@ -2,24 +2,20 @@
 it. PDFs are merged; other files (Word, images...) are listed by name.
 
 Built by a Celery task (``tasks.build_meeting_package``), never in a request: a big meeting
-takes seconds (``bench/meeting_package.py``: 40 items with 60 documents). The member asks
-for it on the agenda page, follows the progress on the package page and downloads the
-finished file from there. The pieces:
+takes seconds (``bench/meeting_package.py``: 40 items with 60 documents). It runs on the
+shared generated-files mechanism (``association/pdfjobs.py``: storage, notes, progress,
+the sweep, the progress view); what is the package's own is here:
 
 - ``contents`` and ``package_key``: what the reader may see (the same predicates as the
   pages, ``permissions.py``) and a key made of it: the meeting, the visible items and the
   visible documents' current versions, the language and the letterhead. The same key means
   the same PDF, so a package built less than ``PACKAGE_KEEP`` ago is reused, also for
   another reader who sees exactly the same; a new document version makes a new key.
-- The file lives in the storage (``default_storage``) under
-  ``packages/<association id>/<meeting id>/<key>.pdf``, never under a public URL: it is
-  served only by the package download view, to a reader whose own request led to it
-  (``remember``: a note per association, meeting and user in the cache) and who may still
-  see the meeting. Files older than ``PACKAGE_KEEP`` are removed by the periodic
-  ``tasks.remove_old_packages`` (``CELERY_BEAT_SCHEDULE``).
-- The task reports its progress (``PROGRESS {"done": n, "total": m}``: the cover, then each
-  document merged) to the Celery result backend, which holds only that and the key; the
-  package page reads it back (``status``).
+- The file lives under ``packages/<association id>/<meeting id>/<key>.pdf``. It is served
+  only by the package download view, to a reader whose own request led to it (the note is
+  per association, meeting and user) and who may still see the meeting. Files older than
+  ``PACKAGE_KEEP`` are removed by the hourly sweep.
+- The task reports its progress (the cover, then each document merged).
 
 A bound stays: at most ``package_max_bytes()`` of PDF documents are merged (a setting,
 ``SAMVERKA_PACKAGE_MAX_BYTES``, default 150 MB); documents beyond it are listed like the
@@ -29,44 +25,26 @@ other files, so no build reads more than that.
 import datetime
 import hashlib
 import json
-import posixpath
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association import pdfjobs
 from association.pdf import merge_pdfs, render_pdf
+from association.pdfjobs import BUILDING, FAILED, NONE, READY, REFUSED, WAITING, Status
 from governance.meetings import queries
 from governance.meetings.permissions import may_see_document, may_see_item, sees_everything
 
 DEFAULT_PACKAGE_MAX_BYTES = 150 * 1024 * 1024
-# How long a built package is reused and kept; the periodic cleanup removes older files.
+# How long a built package is reused and kept; the hourly sweep removes older files.
 PACKAGE_KEEP = datetime.timedelta(days=1)
 PACKAGE_FOLDER = "packages"
-# A request not finished after this long counts as lost (a broker restart, a killed worker):
-# the page then offers to try again instead of waiting for ever. The bench's big meeting
-# takes well under a minute.
-PACKAGE_WAIT_LIMIT = datetime.timedelta(minutes=15)
+PACKAGE_WAIT_LIMIT = pdfjobs.WAIT_LIMIT
 # Raise when the package's layout changes, so no file built the old way is reused.
 PACKAGE_FORMAT = 1
 
-# The states ``status`` reports.
-NONE, WAITING, BUILDING, READY, FAILED, REFUSED = (
-    "none",
-    "waiting",
-    "building",
-    "ready",
-    "failed",
-    "refused",
-)
-IN_FLIGHT = {WAITING, BUILDING}
+PACKAGES = pdfjobs.Kind(folder=PACKAGE_FOLDER, keep=PACKAGE_KEEP, wait_limit=PACKAGE_WAIT_LIMIT)
 
 
 def package_max_bytes() -> int:
@@ -175,153 +153,49 @@ def current_key(*, reader, meeting, language: str) -> str:
 
 
 def storage_name(association_id: int, meeting_id: int, key: str) -> str:
-    return f"{PACKAGE_FOLDER}/{int(association_id)}/{int(meeting_id)}/{key}.pdf"
+    return PACKAGES.storage_name(association_id, str(int(meeting_id)), key)
 
 
-def built_at(name: str) -> datetime.datetime | None:
-    """When the stored package was written, or None if there is none."""
-    try:
-        return default_storage.get_modified_time(name)
-    except OSError:
-        return None
-
-
-def is_fresh(name: str) -> bool:
-    """The stored package exists and is younger than ``PACKAGE_KEEP``."""
-    built = built_at(name)
-    return built is not None and timezone.now() - built < PACKAGE_KEEP
-
-
-def store(name: str, pdf: bytes) -> None:
-    """Save the package under ``name``. A stale file of the same name goes first; if another
-    build of the same key saved it meanwhile, that one is kept (the bytes are the same)."""
-    if default_storage.exists(name) and not is_fresh(name):
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(pdf))
-    if saved != name:
-        default_storage.delete(saved)
-
-
-def remove_old_packages(*, now: datetime.datetime | None = None) -> int:
-    """Delete stored packages older than ``PACKAGE_KEEP`` (every association); returns how
-    many."""
-    now = now or timezone.now()
-    removed = 0
-    folders = [PACKAGE_FOLDER]
-    while folders:
-        folder = folders.pop()
-        try:
-            subfolders, files = default_storage.listdir(folder)
-        except OSError:
-            continue
-        folders.extend(posixpath.join(folder, name) for name in subfolders)
-        for name in files:
-            path = posixpath.join(folder, name)
-            try:
-                old = now - default_storage.get_modified_time(path) >= PACKAGE_KEEP
-            except OSError:
-                continue
-            if old:
-                default_storage.delete(path)
-                removed += 1
-    return removed
-
-
-# --- asking and following -----------------------------------------------------------------
+# --- asking and following (one note per association, meeting and user) -------------------
 
 
 def _note_key(association_id: int, meeting_id: int, user_id: int) -> str:
-    return f"meetings:package:{association_id}:{meeting_id}:{user_id}"
+    return PACKAGES.note_key(association_id, (meeting_id, user_id))
 
 
 def remember(*, association_id: int, meeting_id: int, user_id: int, task="", key="") -> None:
     """Note the user's latest request for the meeting's package: the task building it, or
     the key of the finished file."""
-    cache.set(
-        _note_key(association_id, meeting_id, user_id),
-        {"task": task, "key": key, "asked": timezone.now().timestamp()},
-        timeout=int(PACKAGE_KEEP.total_seconds()),
-    )
+    PACKAGES.remember(association_id, (meeting_id, user_id), task=task, key=key)
 
 
 def note(*, association_id: int, meeting_id: int, user_id: int) -> dict | None:
     """The user's latest request as ``remember`` noted it (``task``, ``key``), or None."""
-    return cache.get(_note_key(association_id, meeting_id, user_id))
-
-
-@dataclass(frozen=True)
-class Status:
-    state: str
-    done: int = 0
-    total: int = 0
-    key: str = ""
-    built: datetime.datetime | None = None
-
-    @property
-    def in_flight(self) -> bool:
-        return self.state in IN_FLIGHT
-
-    @property
-    def token(self) -> str:
-        """Changes whenever what the progress page shows changes."""
-        return f"{self.state}-{self.done}-{self.total}"
+    return PACKAGES.note(association_id, (meeting_id, user_id))
 
 
 def status(*, association_id: int, meeting_id: int, user_id: int) -> Status:
     """Where the user's latest request for the meeting's package stands."""
-    noted = note(association_id=association_id, meeting_id=meeting_id, user_id=user_id)
-    if not noted:
-        return Status(NONE)
-    key = noted.get("key", "")
-    if noted.get("task"):
-        from celery.result import AsyncResult
-
-        result = AsyncResult(noted["task"])
-        state = result.state
-        if state in {"FAILURE", "REVOKED"}:
-            return Status(FAILED)
-        if state != "SUCCESS":
-            waited = timezone.now().timestamp() - float(noted.get("asked", 0))
-            if waited > PACKAGE_WAIT_LIMIT.total_seconds():
-                return Status(FAILED)  # lost on the way: a broker restart, a killed worker
-            if state == "PROGRESS":
-                info = result.info if isinstance(result.info, dict) else {}
-                done, total = int(info.get("done", 0)), int(info.get("total", 0))
-                return Status(BUILDING, done=done, total=total)
-            return Status(WAITING)  # PENDING, RECEIVED, STARTED, RETRY
-        outcome = result.result if isinstance(result.result, dict) else {}
-        if outcome.get("status") == REFUSED:
-            return Status(REFUSED)
-        key = str(outcome.get("key", ""))
-    built = built_at(storage_name(association_id, meeting_id, key)) if key else None
-    if built is not None and timezone.now() - built < PACKAGE_KEEP:
-        return Status(READY, key=key, built=built)
-    return Status(NONE)
+    return PACKAGES.status(
+        association_id=association_id, subject=(meeting_id, user_id), place=str(int(meeting_id))
+    )
 
 
 def request_package(*, reader, meeting, language: str) -> Status:
     """Ask for the meeting's package as ``reader`` sees it: a fresh package of the same key
-    is reused; a build already under way is followed rather than started twice; else the
-    task is queued (after the commit)."""
+    is reused; a build of it already under way is followed rather than started twice; else
+    the task is queued (after the commit)."""
     from governance.meetings.tasks import build_meeting_package
 
     association_id, meeting_id, user_id = meeting.association_id, meeting.pk, reader.user.pk
-    current = status(association_id=association_id, meeting_id=meeting_id, user_id=user_id)
-    if current.in_flight:
-        return current
-    key = current_key(reader=reader, meeting=meeting, language=language)
-    ids = {"association_id": association_id, "meeting_id": meeting_id, "user_id": user_id}
-    if is_fresh(storage_name(association_id, meeting_id, key)):
-        remember(**ids, key=key)
-        return Status(READY, key=key)
-    task_id = uuid.uuid4().hex
-    remember(**ids, task=task_id)
-    transaction.on_commit(
-        lambda: build_meeting_package.apply_async(
-            args=[association_id, meeting_id, user_id, language], task_id=task_id
-        )
+    return PACKAGES.request(
+        association_id=association_id,
+        subject=(meeting_id, user_id),
+        place=str(int(meeting_id)),
+        key=current_key(reader=reader, meeting=meeting, language=language),
+        task=build_meeting_package,
+        args=[association_id, meeting_id, user_id, language],
     )
-    return Status(WAITING)
 
 
 def notice_pdf(*, meeting, items, language: str | None = None) -> bytes:
@@ -334,7 +208,19 @@ def notice_pdf(*, meeting, items, language: str | None = None) -> bytes:
     )
 
 
-__all__ = ["build_package", "minutes_pdf", "notice_pdf", "request_package", "status"]
+__all__ = [
+    "BUILDING",
+    "FAILED",
+    "NONE",
+    "READY",
+    "REFUSED",
+    "WAITING",
+    "build_package",
+    "minutes_pdf",
+    "notice_pdf",
+    "request_package",
+    "status",
+]
 
 
 def minutes_pdf(*, meeting, context: dict, language: str | None = None) -> bytes:

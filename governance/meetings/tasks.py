@@ -30,13 +30,14 @@ def build_meeting_package(
     self, association_id: int, meeting_id: int, user_id: int, language: str
 ) -> dict:
     """Build the meeting package as the user may see it now and store it (see
-    ``package.py``). The user may have lost the right since asking: then nothing is built
-    and the result says ``refused``. Progress goes to the result backend as
-    ``PROGRESS {"done": n, "total": m}``; the PDF itself goes to the storage, never to the
-    result backend. Safe to run twice (``acks_late``): a fresh file of the same key is
-    reused, not built again."""
+    ``package.py``; the running, progress and storing are ``association.pdfjobs.produce``).
+    The user may have lost the right since asking: then nothing is built and the result
+    says ``refused``. Progress goes to the result backend as ``PROGRESS {"done": n,
+    "total": m}``; the PDF itself goes to the storage, never to the result backend. Safe to
+    run twice (``acks_late``): a fresh file of the same key is reused, not built again."""
     from django.utils import translation
 
+    from association import pdfjobs
     from association.models import Association, User
     from association.tenancy import tenant_scope
     from governance.meetings import package, queries
@@ -57,26 +58,16 @@ def build_meeting_package(
         key = package.package_key(
             meeting=meeting, items=items, may_see_document=may_see, language=language
         )
-        name = package.storage_name(association_id, meeting_id, key)
-        if not package.is_fresh(name):
-
-            def report(done: int, total: int) -> None:
-                self.update_state(state="PROGRESS", meta={"done": done, "total": total})
-
-            pdf = package.build_package(
+        return pdfjobs.produce(
+            self,
+            kind=package.PACKAGES,
+            name=package.storage_name(association_id, meeting_id, key),
+            key=key,
+            render=lambda progress: package.build_package(
                 meeting=meeting,
                 items=items,
                 may_see_document=may_see,
                 language=language,
-                progress=report,
-            )
-            package.store(name, pdf)
-    return {"status": package.READY, "key": key}
-
-
-@shared_task
-def remove_old_packages() -> int:
-    """Periodic: delete meeting packages older than ``package.PACKAGE_KEEP``."""
-    from governance.meetings import package
-
-    return package.remove_old_packages()
+                progress=progress,
+            ),
+        )

@@ -6,8 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +23,7 @@ from association.documents import (
 from association.forms import add_validation_error
 from association.mixins import AccessMixin, TenantMixin
 from association.models import DocumentVersion
+from association.pdfjobs import PdfJobViewMixin, pdf_file_response, ready_file_or_404
 from association.permissions import Access, may_edit, may_view_internal
 from association.services import ConcurrentEditError
 from governance import queries as governance_queries
@@ -287,35 +287,41 @@ class _PackageMixin(_MembersMixin):
         )
 
 
-class PackageView(_PackageMixin, TemplateView):
+class PackageView(_PackageMixin, PdfJobViewMixin, TemplateView):
     """The meeting package: GET shows where the member's latest request stands (polled by
     htmx every second; without JavaScript the page reloads itself); POST asks for it (a
     fresh identical package is reused, else the worker builds it) and comes back here."""
 
     template_name = "meetings/package.html"
+    status_template = "meetings/_package_status.html"
     http_method_names = ["get", "post"]
 
-    def get(self, request, *args, **kwargs):
-        status = self.package_status()
-        if request.htmx:
-            if request.GET.get("seen") == status.token:
-                return HttpResponse(status=204)  # nothing new: htmx keeps what it shows
-            return render(
-                request,
-                "meetings/_package_status.html",
-                {"meeting": self.meeting, "association": self.association, "status": status},
-            )
+    def job_status(self) -> package.Status:
+        return self.package_status()
+
+    def start_job(self) -> None:
+        package.request_package(
+            reader=self.request, meeting=self.meeting, language=translation.get_language()
+        )
+
+    def job_url(self) -> str:
+        return self.meeting_url("package")
+
+    def job_context(self, status) -> dict:
+        return {
+            **super().job_context(status),
+            "prefix": "package",
+            "download_url": self.meeting_url("package_download"),
+            "meeting": self.meeting,
+            "association": self.association,
+        }
+
+    def page_context(self, status) -> dict:
         # A package the member built earlier may predate changes to the agenda: say so.
         outdated = status.state == package.READY and status.key != package.current_key(
-            reader=request, meeting=self.meeting, language=translation.get_language()
+            reader=self.request, meeting=self.meeting, language=translation.get_language()
         )
-        return self.render_to_response(self.get_context_data(status=status, outdated=outdated))
-
-    def post(self, request, *args, **kwargs):
-        package.request_package(
-            reader=request, meeting=self.meeting, language=translation.get_language()
-        )
-        return redirect(self.meeting_url("package"))
+        return {"outdated": outdated}
 
 
 class PackageDownloadView(_PackageMixin, View):
@@ -328,18 +334,11 @@ class PackageDownloadView(_PackageMixin, View):
         if status.state != package.READY:
             raise Http404
         name = package.storage_name(self.association.pk, self.meeting.pk, status.key)
-        try:
-            handle = default_storage.open(name, "rb")
-        except OSError as error:  # removed by the cleanup between the two lines
-            raise Http404 from error
-        response = FileResponse(handle, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(
-            f"moteshandlingar-{self.meeting.body.slug}-"
-            f"{timezone.localtime(self.meeting.starts_at):%Y-%m-%d}.pdf"
+        return pdf_file_response(
+            ready_file_or_404(package.PACKAGES, name),
+            filename=f"moteshandlingar-{self.meeting.body.slug}-"
+            f"{timezone.localtime(self.meeting.starts_at):%Y-%m-%d}.pdf",
         )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class NoteView(_MembersMixin, View):

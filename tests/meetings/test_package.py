@@ -17,12 +17,13 @@ from django.urls import reverse
 
 from association.documents import add_version
 from association.pdf import render_pdf
+from association.tasks import remove_old_generated_files as remove_old_packages
 from association.tenancy import scopes_disabled, tenant_scope
 from config.celery import app as celery_app
 from governance.meetings import package, services
 from governance.meetings.models import ItemDocument
 from governance.meetings.permissions import Reader
-from governance.meetings.tasks import build_meeting_package, remove_old_packages
+from governance.meetings.tasks import build_meeting_package
 from governance.models import Assignment
 from tests import factories
 from tests.meetings.conftest import pdf_text, upload
@@ -254,7 +255,7 @@ def test_the_cleanup_is_scheduled_and_expires_before_its_next_run():
     entry = next(
         e
         for e in settings.CELERY_BEAT_SCHEDULE.values()
-        if e["task"] == "governance.meetings.tasks.remove_old_packages"
+        if e["task"] == "association.tasks.remove_old_generated_files"
     )
     assert entry["options"]["expires"] < entry["schedule"].total_seconds()
 

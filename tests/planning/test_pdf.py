@@ -59,3 +59,46 @@ def test_the_pdf_in_english(association, plan):
     assert "Contents" in text and "Page 1 of" in text and "Regional dialog" in text
     assert "Sustainable cities and communities" in text
     assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_publishing_makes_the_public_pdfs_ahead(
+    association, plan, board_decision, eager_tasks, django_capture_on_commit_callbacks
+):
+    """The publish step sends the task on commit; it asks for the PDF in every language,
+    so a visitor gets the file at once instead of a page that waits for it."""
+    from django.test import Client
+
+    from tests.planning.conftest import adopted
+
+    plan = adopted(plan, board_decision)
+    with scopes_disabled():
+        assert pdfs.status("plan", _fresh(plan), "sv").state == pdfs.NONE
+    with django_capture_on_commit_callbacks(execute=True) as sent, scopes_disabled():
+        services.publish(plan=plan, actor=None)
+    assert sent  # nothing is sent before the commit
+    published = _fresh(plan)
+    with scopes_disabled():
+        for language in ("sv", "en"):
+            assert pdfs.status("plan", published, language).state == pdfs.READY, language
+    response = Client().get(f"/{association.slug}/planering/plan/{plan.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_publishing_a_report_makes_its_pdf_ahead(association, plan, board_decision):
+    from unittest import mock
+
+    from planning.tasks import make_public_pdfs
+    from tests.planning.conftest import adopted
+
+    plan = adopted(plan, board_decision)
+    with scopes_disabled():
+        services.publish(plan=plan, actor=None)
+        report = services.create_report(plan=plan, actor=None, period="t1")
+        with mock.patch.object(make_public_pdfs, "delay_on_commit") as send:
+            services.update_report(report=report, actor=None, expected_version=report.version,
+                                   data={"summary": "Utkast", "is_published": False})  # fmt: skip
+            send.assert_not_called()
+            report.refresh_from_db()
+            services.update_report(report=report, actor=None, expected_version=report.version,
+                                   data={"summary": "Klar", "is_published": True})  # fmt: skip
+        send.assert_called_once_with(association.pk, "report", report.pk)
