@@ -145,6 +145,12 @@ def up() -> None:
 
 def test(args: list[str]) -> int:
     compile_messages()
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
+        # Two pytest-xdist workers, each with its own test database, cache prefix, Celery
+        # queue and browser: the suite waits on PostgreSQL, workers and Chromium often
+        # enough that two processes on two cores finish it sooner. TEST_WORKERS=0 runs it
+        # in this one process (``-n 0``), as does any -n given on the command line.
+        args = ["-n", os.environ.get("TEST_WORKERS", "2"), "--dist", "worksteal", *args]
     return subprocess.run([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
 
 
