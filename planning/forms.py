@@ -1,7 +1,11 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from association.fields import PlausibleDateField
+from association.fields import PlausibleDateField, years_from_today
 from association.forms import VersionedFormMixin
 from planning.models import (
     COST_CATEGORIES,
@@ -223,8 +227,11 @@ class StepForm(forms.Form):
         queryset=None, required=False, label=_("or the passed per capsulam proposal")
     )
     adopted_on = PlausibleDateField(label=_("adopted on"), required=False)
+    assembly_decision = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("the assembly's decision at a meeting")
+    )
     reference = forms.CharField(
-        label=_("the assembly's decision"), max_length=300, required=False,
+        label=_("or the assembly's decision named"), max_length=300, required=False,
         help_text=_("For example: Förbundsmötet 2025-11-20 § 7."),
     )  # fmt: skip
     reason = forms.CharField(
@@ -232,10 +239,11 @@ class StepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
-    def __init__(self, *args, decisions, proposals, **kwargs):
+    def __init__(self, *args, decisions, proposals, assembly_decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
         self.fields["proposal"].queryset = proposals
+        self.fields["assembly_decision"].queryset = assembly_decisions
 
     def clean(self):
         cleaned = super().clean()
@@ -318,3 +326,53 @@ class PartDeleteForm(forms.Form):
         widget=forms.HiddenInput,
     )
     part = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class PromiseFeedbackForm(forms.Form):
+    """Open the networks' feedback round on the plan's promises."""
+
+    closes_on = PlausibleDateField(
+        label=_("answers by"), latest=years_from_today(2), earliest=years_from_today(-1)
+    )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("networks"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("presidia and other bodies"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, association, **kwargs):
+        from governance.models import NETWORK_KINDS, Body
+        from networks.queries import networks
+
+        super().__init__(*args, **kwargs)
+        self.fields["networks"].queryset = networks(association)
+        self.fields["networks"].label_from_instance = lambda network: network.body.name
+        self.fields["bodies"].queryset = (
+            Body.objects.filter(association=association)
+            .exclude(kind__in=NETWORK_KINDS)
+            .order_by("ordering", "name")
+        )
+
+    @staticmethod
+    def end_of(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(
+            day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class AssignmentGoalForm(forms.Form):
+    """Say which goal of the direction a networks assignment serves."""
+
+    assignment = forms.ModelChoiceField(label=_("assignment"), queryset=None)
+    goal = forms.ModelChoiceField(label=_("goal"), queryset=None)
+
+    def __init__(self, *args, direction, **kwargs):
+        from networks.queries import work_assignments
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = work_assignments(direction.association)
+        self.fields["goal"].queryset = Goal.objects.filter(direction=direction).order_by(
+            "position", "pk"
+        )

@@ -625,3 +625,45 @@ class BudgetOutcome(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.amount}"
+
+
+# --- links to the networks' work ----------------------------------------------------------
+
+
+class PromiseFeedback(locking.LockedModel, TenantModel):
+    """Which promise of the networks' feedback round (``networks.FeedbackPromise``) asked
+    about this promise of the plan. A row of its own: the round is opened after the plan is
+    adopted, when the promise itself is locked. Insert-only."""
+
+    promise = models.OneToOneField(Promise, on_delete=models.PROTECT, related_name="feedback")
+    feedback_promise = models.OneToOneField(
+        "networks.FeedbackPromise", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("feedback on a promise")
+        verbose_name_plural = _("feedback on promises")
+        triggers = locking.lock_triggers()
+
+    def __str__(self) -> str:
+        return str(self.promise)
+
+
+class AssignmentGoal(TenantModel):
+    """The goal of the direction a networks assignment (``networks.WorkAssignment``) serves.
+    Planning points at networks; networks knows nothing of planning."""
+
+    assignment = models.OneToOneField(
+        "networks.WorkAssignment", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("assignment"),
+    )  # fmt: skip
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="assignment_links", verbose_name=_("goal")
+    )
+
+    class Meta:
+        verbose_name = _("goal an assignment serves")
+        verbose_name_plural = _("goals assignments serve")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} → {self.goal}"

@@ -56,6 +56,11 @@ YEAR_OUTSIDE_DIRECTION = _("The year is outside the direction's period (%(first)
 NOTHING_TO_COPY = _("There is no plan of %(year)s to copy.")
 ONE_DECISION = _("Name either the board's decision at a meeting or a per capsulam proposal.")
 NOT_THE_BOARD = _("The decision must be the board's.")
+NOT_ADJUSTED = _(
+    "The decision's paragraph is not adjusted yet: take it once the minutes are adjusted "
+    "or the paragraph is adjusted at once."
+)
+NOT_THE_ASSEMBLY = _("The plan is adopted by a decision of this association's assembly.")
 PROPOSAL_NOT_PASSED = _("The per capsulam proposal has not passed.")
 NO_BOARD = _("The association has no board to circulate the proposal to.")
 REASON_REQUIRED = _("Give the reason for the revision.")
@@ -518,11 +523,19 @@ def record_board_approval(
             raise ValidationError(PROPOSAL_NOT_PASSED, code="not_passed")
         day = timezone.localdate(proposal.closed_at or proposal.closes_at)
     if body.kind not in BOARD_KINDS or body.association_id != plan.association_id:
-        raise ValidationError(NOT_THE_BOARD, code="not_board")
+        raise ValidationError({"decision": ValidationError(NOT_THE_BOARD, code="not_board")})
+    if decision is not None and not _adjusted(decision):
+        raise ValidationError({"decision": ValidationError(NOT_ADJUSTED, code="not_adjusted")})
     return _set_status(
         plan, actor, PlanStatus.BOARD_APPROVED,
         board_decision=decision, board_proposal=proposal, board_approved_on=day,
     )  # fmt: skip
+
+
+def _adjusted(decision) -> bool:
+    """Whether the decision's paragraph is adjusted: its minutes adjusted, or adjusted at
+    once at the meeting (both lock the decision; ``meetings.Decision``)."""
+    return bool(decision.is_locked or decision.adjusted_at_once)
 
 
 def _lock_parts(plan: Plan) -> None:
@@ -545,6 +558,16 @@ def adopt(
     The plan and every row under it are locked from here on."""
     plan = _lock_for_update(plan)
     _refuse_unless(plan, PlanStatus.BOARD_APPROVED)
+    if decision is not None:
+        body = decision.item.meeting.body
+        if body.kind != "assembly" or body.association_id != plan.association_id:
+            raise ValidationError(
+                {"assembly_decision": ValidationError(NOT_THE_ASSEMBLY, code="not_assembly")}
+            )
+        if not _adjusted(decision):
+            raise ValidationError(
+                {"assembly_decision": ValidationError(NOT_ADJUSTED, code="not_adjusted")}
+            )
     if decision is not None and not reference:
         meeting = decision.item.meeting
         reference = (
@@ -610,24 +633,6 @@ def start_revision(*, plan: Plan, actor: User | None, reason: str) -> Plan:
 REPORT_EXISTS = _("The plan already has this report.")
 NOT_ADOPTED = _("Only an adopted plan is followed up.")
 IMPORT_REFUSED = _("The file was not imported; correct these rows and try again.")
-
-# The seam for the networks' feedback on the year's promises (Västernorrland asks its
-# networks at year end whether each promise was kept). The networks app registers a
-# function plan -> {promise id: feedback text}; the annual report compiles what they give.
-# None is registered yet, so the annual report says that no feedback has been collected.
-PROMISE_FEEDBACK_SOURCES: list = []
-
-
-def register_promise_feedback(source) -> None:
-    PROMISE_FEEDBACK_SOURCES.append(source)
-
-
-def promise_feedback(plan: Plan) -> dict[int, list[str]]:
-    feedback: dict[int, list[str]] = {}
-    for source in PROMISE_FEEDBACK_SOURCES:
-        for promise_id, text in source(plan).items():
-            feedback.setdefault(promise_id, []).append(text)
-    return feedback
 
 
 @transaction.atomic
@@ -777,3 +782,94 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
 
 def update_report(*, report, actor: User | None, expected_version: int, data: dict):
     return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)
+
+
+# --- the networks' work -------------------------------------------------------------------
+
+NO_PLAN_PROMISES = _("The plan has no promises to ask about.")
+FEEDBACK_EXISTS = _("The feedback round on these promises is already open.")
+ROUND_DOES_NOT_MATCH = _("The round asks about %(round)s promises; the plan has %(plan)s.")
+
+
+def _link_round_promises(plan: Plan, actor: User | None, promises: list, feedback_round) -> None:
+    from networks.models import FeedbackPromise
+    from planning.models import PromiseFeedback
+
+    asked = list(FeedbackPromise.objects.filter(round=feedback_round).order_by("position"))
+    if len(asked) != len(promises):
+        raise ValidationError(
+            ROUND_DOES_NOT_MATCH, code="mismatch",
+            params={"round": len(asked), "plan": len(promises)},
+        )  # fmt: skip
+    PromiseFeedback.objects.bulk_create(
+        PromiseFeedback(association=plan.association, promise=promise, feedback_promise=row)
+        for promise, row in zip(promises, asked, strict=True)
+    )
+    record_history(
+        association=plan.association, actor=actor, action="feedback_round_linked", obj=plan,
+        changes={"feedback_round": (None, str(feedback_round))},
+    )  # fmt: skip
+
+
+def _promises_to_ask(plan: Plan) -> list[Promise]:
+    from planning.models import PromiseFeedback
+
+    promises = list(Promise.objects.filter(plan=plan).order_by("position", "pk"))
+    if not promises:
+        raise ValidationError(NO_PLAN_PROMISES, code="no_promises")
+    if PromiseFeedback.objects.filter(promise__plan=plan).exists():
+        raise ValidationError(FEEDBACK_EXISTS, code="feedback_exists")
+    return promises
+
+
+@transaction.atomic
+def open_promise_feedback(
+    *,
+    plan: Plan,
+    actor: User | None,
+    closes_at: datetime.datetime,
+    networks=(),
+    bodies=(),
+    title: str = "",
+):
+    """Open the networks' feedback round on the plan's promises (their texts, in order)
+    and link each promise to the round's question about it; the annual report then shows
+    the networks' results (``queries.promise_feedback``)."""
+    from networks.services import open_feedback_round
+
+    plan = _lock_for_update(plan)
+    promises = _promises_to_ask(plan)
+    feedback_round = open_feedback_round(
+        association=plan.association, actor=actor,
+        title=title.strip() or str(_("Our promises %(year)s") % {"year": plan.year}),
+        year=plan.year, closes_at=closes_at,
+        promises=[f"{p.title}: {p.text}" if p.text else p.title for p in promises],
+        networks=networks, bodies=bodies,
+    )  # fmt: skip
+    _link_round_promises(plan, actor, promises, feedback_round)
+    return feedback_round
+
+
+@transaction.atomic
+def link_feedback_round(*, plan: Plan, actor: User | None, feedback_round) -> None:
+    """Link a round already opened in the networks app (its promises in the plan's order)."""
+    if feedback_round.association_id != plan.association_id:
+        raise ValidationError(ROUND_DOES_NOT_MATCH, params={"round": 0, "plan": 0})
+    _link_round_promises(plan, actor, _promises_to_ask(plan), feedback_round)
+
+
+@transaction.atomic
+def link_assignment(*, goal: Goal, actor: User | None, assignment) -> None:
+    """Say which goal of the direction a networks assignment serves (one goal each; a new
+    link replaces the old)."""
+    from planning.models import AssignmentGoal
+
+    if assignment.association_id != goal.association_id:
+        raise ValidationError(PART_OF_ANOTHER_DIRECTION, code="other_association")
+    link, created = AssignmentGoal.objects.update_or_create(
+        association=goal.association, assignment=assignment, defaults={"goal": goal}
+    )
+    record_history(
+        association=goal.association, actor=actor, action="created" if created else "updated",
+        obj=link, changes={"assignment": (None, str(assignment)), "goal": (None, str(goal))},
+    )  # fmt: skip

@@ -36,6 +36,16 @@ urlpatterns = [
         views.DirectionPartView.as_view(kind="sdg"),
         name="sdg_add",
     ),
+    path(
+        "alla/inriktning/<int:pk>/uppdrag/",
+        views.AssignmentGoalView.as_view(kind="assignment"),
+        name="assignment_link",
+    ),
+    path(
+        "alla/plan/<int:pk>/aterkoppling/",
+        views.PromiseFeedbackView.as_view(),
+        name="promise_feedback",
+    ),
     path("alla/plan/ny/", views.PlanCreateView.as_view(), name="plan_create"),
     path("alla/plan/<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
     path("alla/plan/<int:pk>/andra/", views.PlanUpdateView.as_view(), name="plan_update"),

@@ -244,6 +244,7 @@ def _step_form(plan, data=None):
         data,
         decisions=queries.board_decisions(plan.association),
         proposals=queries.passed_board_proposals(plan.association),
+        assembly_decisions=queries.assembly_decisions(plan.association),
         initial={"adopted_on": timezone.localdate()},
     )
 
@@ -394,7 +395,7 @@ class PlanStepView(TenantMixin, View):
             elif step == forms.Step.ADOPT:
                 services.adopt(
                     plan=plan, actor=actor, adopted_on=data["adopted_on"] or timezone.localdate(),
-                    reference=data["reference"],
+                    reference=data["reference"], decision=data["assembly_decision"],
                 )  # fmt: skip
             elif step == forms.Step.PUBLISH:
                 services.publish(plan=plan, actor=actor)
@@ -407,6 +408,49 @@ class PlanStepView(TenantMixin, View):
             return redirect(target)
         messages.success(request, _("Saved."))
         return redirect(target)
+
+
+class PromiseFeedbackView(_PlanChildView):
+    """Open the networks' feedback round on the plan's promises (networks.services)."""
+
+    form_class = forms.PromiseFeedbackForm
+
+    @property
+    def title(self):
+        return _("Ask the networks about the promises")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "association": self.association}
+
+    def act(self, data):
+        services.open_promise_feedback(
+            plan=self.get_plan(), actor=self.request.user,
+            closes_at=forms.PromiseFeedbackForm.end_of(data["closes_on"]),
+            networks=data["networks"], bodies=data["bodies"],
+        )  # fmt: skip
+
+
+class AssignmentGoalView(DirectionPartView):
+    """Say which goal of the direction one of the networks' assignments serves."""
+
+    FORMS = {"assignment": (forms.AssignmentGoalForm, _("Link an assignment to a goal"))}
+
+    def get_form_kwargs(self):
+        kwargs = super(DirectionPartView, self).get_form_kwargs()
+        kwargs["direction"] = self.get_direction()
+        return kwargs
+
+    def form_valid(self, form):
+        direction, data = self.get_direction(), form.cleaned_data
+        try:
+            services.link_assignment(
+                goal=data["goal"], actor=self.request.user, assignment=data["assignment"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "direction", pk=direction.pk))
 
 
 # --- follow-up ----------------------------------------------------------------------------

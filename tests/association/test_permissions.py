@@ -233,6 +233,8 @@ EXPECTED = {
     "planning:promise_add": Access.EDITOR,
     "planning:challenge_add": Access.EDITOR,
     "planning:indicator_add": Access.EDITOR,
+    "planning:promise_feedback": Access.EDITOR,
+    "planning:assignment_link": Access.EDITOR,
     "planning:public_report": Access.PUBLIC,
     "planning:report": Access.STAFF,
     "planning:report_create": Access.EDITOR,
@@ -548,7 +550,7 @@ def _planning_values(home, name: str) -> dict:
             data={"is_published": True},
         )  # fmt: skip
     if (name.startswith("planning:") and "direction" in name) or name.endswith(
-        ("area_add", "goal_add", "strategy_add", "sdg_add")
+        ("area_add", "goal_add", "strategy_add", "sdg_add", "assignment_link")
     ):
         return {"pk": direction.pk}
     if name in {"planning:report", "planning:report_update", "planning:statuses",
@@ -633,12 +635,12 @@ def _home_board_decision(home):
     from governance.meetings.models import Decision
 
     decision = (
-        Decision.objects.filter(association=home, item__meeting__body__kind="board")
+        Decision.objects.filter(association=home, item__meeting__body__kind="board", is_locked=True)
         .order_by("pk").first()
     )  # fmt: skip
     if decision is None:
         _meeting, item, _document = _home_meeting(home)
-        decision = factories.make_decision(item)
+        decision = factories.make_decision(item, is_locked=True)
     return decision
 
 
