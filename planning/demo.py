@@ -330,9 +330,11 @@ def _vasternorrland_follow_up(association, plan) -> int:
     for period in ("t1", "annual"):
         if not FollowUpReport.objects.filter(plan=plan, period=period).exists():
             report = services.create_report(plan=plan, actor=None, period=period)
-            report.summary = VN_REPORT_SUMMARY[period]
-            report.is_published = True
-            report.save(update_fields=["summary", "is_published"])
+            report = services.update_report(
+                report=report, actor=None, expected_version=report.version,
+                data={"summary": VN_REPORT_SUMMARY[period]},
+            )  # fmt: skip
+            services.publish_report(report=report, actor=None)
             made += 1
     return made
 

@@ -269,8 +269,21 @@ class ReportForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         from planning.models import FollowUpReport
 
         model = FollowUpReport
-        fields = ["summary", "is_published"]
+        fields = ["summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 10})}
+
+
+class ReportStepForm(forms.Form):
+    """Publish a report (it locks), or start a correction of a published one."""
+
+    step = forms.ChoiceField(
+        choices=[("publish", _("Publish the report")), ("correct", _("Start a correction"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("reason for the correction"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
 
 
 class StatusesForm(forms.Form):

@@ -222,7 +222,10 @@ def goal_statuses(plan: Plan) -> tuple[object | None, dict[int, object]]:
     from planning.models import StatusEntry
 
     rank = {"annual": 0, "t2": 1, "t1": 2}
-    published = sorted(plan.reports.filter(is_published=True), key=lambda r: rank[r.period])
+    published = sorted(
+        plan.reports.filter(is_published=True).exclude(correction__is_published=True),
+        key=lambda r: (rank[r.period], -r.number),
+    )
     report = published[0] if published else None
     if report is None:
         return None, {}
@@ -323,7 +326,13 @@ def reports(association):
 
 
 def published_reports(association):
-    return reports(association).filter(is_published=True, plan__publication__isnull=False)
+    """The published reports, each in its latest published version (a published correction
+    takes the place of the version it corrects)."""
+    return (
+        reports(association)
+        .filter(is_published=True, plan__publication__isnull=False)
+        .exclude(correction__is_published=True)
+    )
 
 
 def report_contents(report) -> dict:

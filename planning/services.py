@@ -660,7 +660,7 @@ def create_report(*, plan: Plan, actor: User | None, period: str):
     compiled: dict[tuple[str, int], dict] = {}
     if period == Period.ANNUAL:
         tertials = FollowUpReport.objects.filter(
-            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2]
+            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2], correction__isnull=True
         )
         tertials = list(tertials.order_by("period"))
         summaries = [f"{t.get_period_display()}:\n{t.summary}" for t in tertials if t.summary]
@@ -720,6 +720,7 @@ def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, s
     comment). Returns how many changed; the history lists each change."""
     from planning.models import Progress, StatusEntry
 
+    _refuse_if_published(report)
     changes = {}
     rows = StatusEntry.objects.select_for_update().filter(report=report, pk__in=list(entries))
     changed = []
@@ -748,6 +749,7 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
     from planning.imports import parse_outcomes
     from planning.models import BudgetOutcome, IndicatorValue
 
+    _refuse_if_published(report)
     indicators = {
         name.lower(): pk
         for pk, name in Indicator.objects.filter(plan=report.plan_id).values_list("pk", "name")
@@ -781,7 +783,80 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
 
 
 def update_report(*, report, actor: User | None, expected_version: int, data: dict):
+    _refuse_if_published(report)
     return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)
+
+
+def _refuse_if_published(report) -> None:
+    from planning.models import FollowUpReport
+
+    if FollowUpReport._base_manager.filter(pk=report.pk, is_locked=True).exists():
+        raise RecordLocked(FollowUpReport.locked_message)
+
+
+REPORT_PUBLISHED = _("The report is already published.")
+REPORT_CORRECTED = _("This version already has a correction.")
+CORRECTION_REASON_REQUIRED = _("Give the reason for the correction.")
+
+
+@transaction.atomic
+def publish_report(*, report, actor: User | None):
+    """Publish the report on the public pages and lock it with its rows (a published
+    correction takes the place of the version it corrects there)."""
+    from planning.models import BudgetOutcome, FollowUpReport, IndicatorValue, StatusEntry
+
+    report = FollowUpReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_locked:
+        raise ValidationError(REPORT_PUBLISHED, code="published")
+    for model in (StatusEntry, IndicatorValue, BudgetOutcome):
+        model.objects.filter(report=report).update(is_locked=True)
+    # The one UPDATE the trigger lets through: the row was not locked yet.
+    FollowUpReport.objects.filter(pk=report.pk).update(
+        is_published=True, is_locked=True, version=report.version + 1
+    )
+    report.refresh_from_db()
+    record_history(
+        association=report.association, actor=actor, action="report_published", obj=report,
+        changes={"is_published": (False, True)},
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def correct_report(*, report, actor: User | None, reason: str):
+    """A correction of a published report: a new, unpublished version copied from it with
+    the reason; edited and published as the first. The published version stays as it was."""
+    from planning.models import BudgetOutcome, FollowUpReport, IndicatorValue, StatusEntry
+
+    report = FollowUpReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_locked:
+        raise ValidationError(WRONG_STATUS, params={"status": _("not published")}, code="draft")
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(CORRECTION_REASON_REQUIRED)})
+    if FollowUpReport.objects.filter(supersedes=report).exists():
+        raise ValidationError(REPORT_CORRECTED, code="corrected")
+    correction = FollowUpReport.objects.create(
+        association=report.association, plan=report.plan, period=report.period,
+        number=report.number + 1, supersedes=report, correction_reason=reason.strip()[:2000],
+        summary=report.summary,
+    )  # fmt: skip
+    copies = (
+        (StatusEntry, ["goal_id", "activity_id", "status", "comment"]),
+        (IndicatorValue, ["indicator_id", "value"]),
+        (BudgetOutcome, ["category", "amount"]),
+    )
+    for model, fields in copies:
+        model.objects.bulk_create(
+            model(association=report.association, report=correction,
+                  **{f: getattr(row, f) for f in fields})
+            for row in model.objects.filter(report=report)
+        )  # fmt: skip
+    record_history(
+        association=report.association, actor=actor, action="report_correction_started",
+        obj=correction,
+        changes={"supersedes": (None, str(report)), "correction_reason": (None, reason.strip())},
+    )  # fmt: skip
+    return correction
 
 
 # --- the networks' work -------------------------------------------------------------------

@@ -79,6 +79,7 @@ urlpatterns = [
     path(
         "alla/uppfoljning/<int:pk>/andra/", views.ReportUpdateView.as_view(), name="report_update"
     ),
+    path("alla/uppfoljning/<int:pk>/steg/", views.ReportStepView.as_view(), name="report_step"),
     path("alla/uppfoljning/<int:pk>/status/", views.StatusesView.as_view(), name="statuses"),
     path("alla/uppfoljning/<int:pk>/import/", views.OutcomeImportView.as_view(), name="import"),
     path("uppfoljning/<int:pk>/", views.PublicReportView.as_view(), name="public_report"),

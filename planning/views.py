@@ -488,7 +488,40 @@ class ReportDetailView(TenantMixin, TemplateView):
         report = _report(self.association, self.kwargs["pk"])
         context.update(queries.report_contents(report))
         context["entries_history"] = queries.report_history(report)[:200]
+        context["step_form"] = forms.ReportStepForm()
+        context["has_correction"] = (
+            queries.reports(self.association).filter(supersedes=report).exists()
+        )
         return context
+
+
+class ReportStepView(TenantMixin, View):
+    """Publish a report (which locks it) or start a correction of a published one."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        report = _report(self.association, pk)
+        form = forms.ReportStepForm(request.POST)
+        target = _url(self.association, "report", pk=report.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was changed."))
+            return redirect(target)
+        try:
+            if form.cleaned_data["step"] == "publish":
+                services.publish_report(report=report, actor=request.user)
+            else:
+                correction = services.correct_report(
+                    report=report, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                target = _url(self.association, "report", pk=correction.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Saved."))
+        return redirect(target)
 
 
 class ReportUpdateView(ServiceFormView):

@@ -239,6 +239,7 @@ EXPECTED = {
     "planning:report": Access.STAFF,
     "planning:report_create": Access.EDITOR,
     "planning:report_update": Access.EDITOR,
+    "planning:report_step": Access.EDITOR,
     "planning:statuses": Access.EDITOR,
     "planning:import": Access.EDITOR,
     # The PDFs: staff make and download them; published plans' and reports' as public files.
@@ -554,6 +555,7 @@ def _planning_values(home, name: str) -> dict:
     ):
         return {"pk": direction.pk}
     if name in {"planning:report", "planning:report_update", "planning:statuses",
+                "planning:report_step",
                 "planning:import", "planning:public_report", "planning:report_pdf",
                 "planning:report_pdf_download", "planning:public_report_pdf"}:  # fmt: skip
         report = _home_report(home, direction)
@@ -609,9 +611,7 @@ def _home_report(home, direction):
         plan = Plan.objects.get(pk=plan)
         report = FollowUpReport.objects.filter(plan=plan, period="t1").first()
         report = report or services.create_report(plan=plan, actor=None, period="t1")
-        report = services.update_report(report=report, actor=None,
-                                        expected_version=report.version,
-                                        data={"is_published": True})  # fmt: skip
+        report = services.publish_report(report=report, actor=None)
     return report
 
 

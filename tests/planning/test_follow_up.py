@@ -150,3 +150,80 @@ def test_staff_update_many_statuses_on_one_page_and_import_from_it(association, 
     assert client.post(f"{base}/import/", {"file": good}).status_code == 302
     page = client.get(f"{base}/").content.decode()
     assert "Behind" in page and "Sent" in page
+
+
+def test_a_published_report_is_locked_and_corrected_in_a_new_version(adopted_plan):
+    """Publishing locks the report and its rows (application and database); a correction
+    is a new version with a reason that takes the public page once published."""
+    from django.db import IntegrityError, transaction
+
+    from association.locking import RecordLocked
+    from planning import queries
+    from planning.models import FollowUpReport
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        entry = StatusEntry.objects.filter(report=report).first()
+        services.save_statuses(report=report, actor=None, entries={entry.pk: ("on_track", "")})
+        report = services.publish_report(report=report, actor=None)
+        assert report.is_locked and report.is_published
+        with pytest.raises(RecordLocked):
+            services.save_statuses(report=report, actor=None, entries={entry.pk: ("done", "")})
+        with pytest.raises(RecordLocked):
+            services.update_report(report=report, actor=None, expected_version=report.version,
+                                   data={"summary": "Ändrad"})  # fmt: skip
+        with pytest.raises(RecordLocked):
+            services.import_outcomes(report=report, actor=None, content=b"Staff;1\n",
+                                     file_name="utfall.csv")  # fmt: skip
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FollowUpReport.objects.filter(pk=report.pk).update(summary="x")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StatusEntry.objects.filter(report=report).update(comment="x")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            IndicatorValue.objects.create(
+                association=report.association, report=report,
+                indicator=adopted_plan.indicators.get(), value=1,
+            )  # fmt: skip
+        with pytest.raises(ValidationError):
+            services.correct_report(report=report, actor=None, reason=" ")
+        correction = services.correct_report(report=report, actor=None, reason="Fel status")
+        assert (correction.number, correction.supersedes, correction.is_locked) == (
+            2, report, False)  # fmt: skip
+        copied = StatusEntry.objects.get(report=correction, goal=entry.goal,
+                                         activity=entry.activity)  # fmt: skip
+        assert copied.status == "on_track"
+        services.save_statuses(
+            report=correction, actor=None,
+            entries={copied.pk: ("done", "")},
+        )  # fmt: skip
+        assert StatusEntry.objects.get(pk=entry.pk).status == "on_track"  # as published
+        services.publish_report(report=correction, actor=None)
+        with pytest.raises(ValidationError) as raised:
+            services.correct_report(report=report, actor=None, reason="Igen")
+        assert raised.value.code == "corrected"
+        services.publish(plan=adopted_plan, actor=None)
+        public = list(queries.published_reports(adopted_plan.association))
+    assert public == [correction]
+
+
+def test_staff_publish_and_correct_on_the_report_page(client, association, adopted_plan):
+    from django.test import Client
+
+    from planning.models import FollowUpReport
+    from tests import factories
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+    editor = Client()
+    editor.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    url = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/steg/"
+    assert editor.post(url, {"step": "publish"}).status_code == 302
+    page = editor.get(f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/").text
+    assert "published and locked" in page and "Change the summary" not in page
+    response = editor.post(url, {"step": "correct", "reason": "Fel utfall"})
+    with scopes_disabled():
+        correction = FollowUpReport.objects.get(supersedes=report)
+    assert response["Location"].endswith(f"/uppfoljning/{correction.pk}/")
+    page = editor.get(response["Location"]).text
+    assert "Fel utfall" in page and "Change the summary" in page
