@@ -333,6 +333,55 @@ class OutcomeImportForm(forms.Form):
     )
 
 
+class BudgetLineForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from planning.models import BudgetLine
+
+        model = BudgetLine
+        fields = ["amount", "note"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and not 0 <= amount <= MAX_AMOUNT:
+            raise forms.ValidationError(_("Enter zero or more."))
+        return amount
+
+
+class SdgLinkEditForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from planning.models import SdgLink
+
+        model = SdgLink
+        fields = ["is_primary"]
+
+
+def versioned(form_class):
+    """The add form of a row as an edit form with the row's version (optimistic locking)."""
+    return type(f"{form_class.__name__}Edit", (VersionedFormMixin, form_class), {})
+
+
+PLAN_EDIT_FORMS = {
+    "activity": versioned(ActivityForm),
+    "promise": versioned(PromiseForm),
+    "challenge": versioned(ChallengeForm),
+    "indicator": versioned(IndicatorForm),
+    "budget_line": BudgetLineForm,
+}
+DIRECTION_EDIT_FORMS = {
+    "area": versioned(GoalAreaForm),
+    "goal": versioned(GoalForm),
+    "strategy": versioned(StrategyForm),
+    "sdg": SdgLinkEditForm,
+}
+
+
+class DirectionPartDeleteForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(k, k) for k in ("area", "goal", "strategy", "sdg")], widget=forms.HiddenInput
+    )
+    part = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
 class PartDeleteForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, k) for k in ("activity", "promise", "challenge", "indicator")],

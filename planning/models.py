@@ -97,6 +97,7 @@ class GoalArea(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("goal area (målområde)")
@@ -122,6 +123,7 @@ class Goal(TenantModel):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     text = models.TextField(_("goal"), max_length=2000)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("goal (mål)")
@@ -137,6 +139,7 @@ class Strategy(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("description"), max_length=4000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("strategy")
@@ -164,6 +167,7 @@ class SdgLink(TenantModel):
         SustainableGoal, on_delete=models.PROTECT, related_name="+", verbose_name=_("global goal")
     )
     is_primary = models.BooleanField(_("primary"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("link to a global goal")
@@ -352,6 +356,7 @@ class PlanPart(locking.LockedModel, TenantModel):
 
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     is_locked = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

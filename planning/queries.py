@@ -89,6 +89,7 @@ class BudgetRow:
     last_year_outcome: int | None = None
     outcome: int | None = None
     difference: int | None = None
+    pk: int | None = None
 
 
 @dataclass
@@ -163,6 +164,7 @@ def budget(plan: Plan) -> Budget:
                     last_year=last.get(category),
                     last_year_outcome=last_outcome.get(category),
                     note=line.note if line else "",
+                    pk=line.pk if line else None,
                 )
             )
     return result

@@ -438,6 +438,74 @@ def delete_part(*, part, actor: User | None) -> None:
     _touch(plan)
 
 
+EDIT_MODELS = {**PART_MODELS, "budget_line": BudgetLine}
+DIRECTION_MODELS = {"area": GoalArea, "goal": Goal, "strategy": Strategy, "sdg": SdgLink}
+DIRECTION_LOCKED = _(
+    "The direction is locked: a plan under it is adopted. Start a new direction to change it."
+)
+COMPUTED_LINE = _("This line is filled from the other apps and cannot be typed.")
+GOAL_IN_USE = _("The goal has activities or indicators in a plan; move or remove them first.")
+
+
+@transaction.atomic
+def update_part(*, part, actor: User | None, expected_version: int, data: dict):
+    """Edit a row of a draft plan (activity, promise, challenge, indicator or budget line);
+    refused once the plan has left draft, and a concurrent edit is refused."""
+    plan = _lock_for_update(part.plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    goal = data.get("goal")
+    if goal is not None and goal.direction_id != plan.direction_id:
+        raise ValidationError({"goal": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    if isinstance(part, BudgetLine) and part.category in (
+        LineCategory.MEMBER_FEES, LineCategory.PROJECT_FUNDING
+    ) and "amount" in data and data["amount"] != part.amount:  # fmt: skip
+        raise ValidationError({"amount": ValidationError(COMPUTED_LINE)})
+    updated = update_versioned(obj=part, actor=actor, expected_version=expected_version, data=data)
+    _touch(plan)
+    return updated
+
+
+def direction_is_locked(direction: Direction) -> bool:
+    """A direction is locked once a plan under it is adopted: the adopted plan's goals,
+    goal areas and links must read as they were adopted."""
+    return Plan.objects.filter(direction=direction, is_locked=True).exists()
+
+
+def _refuse_if_direction_locked(direction: Direction) -> None:
+    Direction.objects.select_for_update().filter(pk=direction.pk).first()
+    if direction_is_locked(direction):
+        raise RecordLocked(DIRECTION_LOCKED)
+
+
+@transaction.atomic
+def update_direction_part(*, part, actor: User | None, expected_version: int, data: dict):
+    """Edit a goal area, goal, strategy or SDG link while no plan under the direction is
+    adopted (a concurrent edit is refused)."""
+    _refuse_if_direction_locked(part.direction)
+    area = data.get("area")
+    if area is not None and area.direction_id != part.direction_id:
+        raise ValidationError({"area": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    return update_versioned(obj=part, actor=actor, expected_version=expected_version, data=data)
+
+
+@transaction.atomic
+def delete_direction_part(*, part, actor: User | None) -> None:
+    """Remove a goal area (with its goals), goal, strategy or SDG link while no plan under
+    the direction is adopted; a goal a plan still uses is refused."""
+    from django.db.models import ProtectedError
+
+    _refuse_if_direction_locked(part.direction)
+    record_history(
+        association=part.association, actor=actor, action="deleted", obj=part,
+        changes={"direction": (str(part.direction), None)},
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            part.delete()
+    except ProtectedError as error:
+        raise ValidationError(GOAL_IN_USE, code="in_use") from error
+
+
 # --- approval -----------------------------------------------------------------------------
 
 

@@ -46,6 +46,21 @@ urlpatterns = [
         views.PromiseFeedbackView.as_view(),
         name="promise_feedback",
     ),
+    path(
+        "alla/inriktning/<int:pk>/<slug:kind>/<int:part>/andra/",
+        views.DirectionPartUpdateView.as_view(),
+        name="direction_part_update",
+    ),
+    path(
+        "alla/inriktning/<int:pk>/ta-bort/",
+        views.DirectionPartDeleteView.as_view(),
+        name="direction_part_delete",
+    ),
+    path(
+        "alla/plan/<int:pk>/<slug:kind>/<int:part>/andra/",
+        views.PartUpdateView.as_view(),
+        name="part_update",
+    ),
     path("alla/plan/ny/", views.PlanCreateView.as_view(), name="plan_create"),
     path("alla/plan/<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
     path("alla/plan/<int:pk>/andra/", views.PlanUpdateView.as_view(), name="plan_update"),

@@ -105,6 +105,7 @@ class DirectionDetailView(TenantMixin, TemplateView):
         direction = _get(queries.direction(self.association, self.kwargs["pk"]))
         context.update(
             direction=direction,
+            direction_locked=services.direction_is_locked(direction),
             entries=queries.direction_history(direction)[:200],
         )
         return context
@@ -720,6 +721,112 @@ class PublicPdfView(_PdfMixin, View):
         return render(request, "planning/public_pdf_wait.html",
                       {"association": self.association, "object": self.get_object(),
                        "page_access": self.access})  # fmt: skip
+
+
+class PartUpdateView(ServiceFormView):
+    """Edit a row of a draft plan (the service refuses once the plan has left draft)."""
+
+    template_name = "planning/form.html"
+
+    def get_plan(self):
+        return _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+
+    def get_instance(self):
+        model = services.EDIT_MODELS.get(self.kwargs["kind"])
+        if model is None:
+            raise Http404
+        self.plan = self.get_plan()
+        return _get(model.objects.filter(plan=self.plan, pk=self.kwargs["part"]))
+
+    def get_form_class(self):
+        form_class = forms.PLAN_EDIT_FORMS.get(self.kwargs["kind"])
+        if form_class is None:
+            raise Http404
+        return form_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kwargs["kind"] in {"activity", "indicator"}:
+            kwargs["plan"] = self.plan
+        return kwargs
+
+    def update(self, instance, version, data):
+        return services.update_part(
+            part=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "plan", pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{_('Change')}: {self.instance}"
+        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
+        return context
+
+
+class DirectionPartUpdateView(ServiceFormView):
+    """Edit a goal area, goal, strategy or SDG link while the direction is not locked."""
+
+    template_name = "planning/form.html"
+
+    def get_instance(self):
+        model = services.DIRECTION_MODELS.get(self.kwargs["kind"])
+        if model is None:
+            raise Http404
+        self.direction = _get(queries.directions(self.association).filter(pk=self.kwargs["pk"]))
+        return _get(model.objects.filter(direction=self.direction, pk=self.kwargs["part"]))
+
+    def get_form_class(self):
+        form_class = forms.DIRECTION_EDIT_FORMS.get(self.kwargs["kind"])
+        if form_class is None:
+            raise Http404
+        return form_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kwargs["kind"] == "goal":
+            kwargs["direction"] = self.direction
+        return kwargs
+
+    def update(self, instance, version, data):
+        return services.update_direction_part(
+            part=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "direction", pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{_('Change')}: {self.instance}"
+        context["back_url"] = _url(self.association, "direction", pk=self.kwargs["pk"])
+        return context
+
+
+class DirectionPartDeleteView(TenantMixin, View):
+    """Remove a goal area, goal, strategy or SDG link while the direction is not locked."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        direction = _get(queries.directions(self.association).filter(pk=pk))
+        form = forms.DirectionPartDeleteForm(request.POST)
+        target = _url(self.association, "direction", pk=direction.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was removed."))
+            return redirect(target)
+        model = services.DIRECTION_MODELS[form.cleaned_data["kind"]]
+        part = _get(model.objects.filter(direction=direction, pk=form.cleaned_data["part"]))
+        try:
+            services.delete_direction_part(part=part, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Removed."))
+        return redirect(target)
 
 
 class PartDeleteView(TenantMixin, View):

@@ -240,6 +240,9 @@ EXPECTED = {
     "planning:report_create": Access.EDITOR,
     "planning:report_update": Access.EDITOR,
     "planning:report_step": Access.EDITOR,
+    "planning:part_update": Access.EDITOR,
+    "planning:direction_part_update": Access.EDITOR,
+    "planning:direction_part_delete": Access.EDITOR,
     "planning:statuses": Access.EDITOR,
     "planning:import": Access.EDITOR,
     # The PDFs: staff make and download them; published plans' and reports' as public files.
@@ -550,6 +553,11 @@ def _planning_values(home, name: str) -> dict:
             direction=direction, actor=None, expected_version=direction.version,
             data={"is_published": True},
         )  # fmt: skip
+    if name == "planning:direction_part_update":
+        strategy = direction.strategies.order_by("pk").first() or services.add_strategy(
+            direction=direction, actor=None, title="Provstrategi"
+        )
+        return {"pk": direction.pk, "kind": "strategy", "part": strategy.pk}
     if (name.startswith("planning:") and "direction" in name) or name.endswith(
         ("area_add", "goal_add", "strategy_add", "sdg_add", "assignment_link")
     ):
@@ -582,6 +590,8 @@ def _planning_values(home, name: str) -> dict:
     plan = plan or _new_plan(home, direction)
     if not plan.promises.exists():  # the plan page's "remove" button
         services.add_part(plan=plan, actor=None, kind="promise", title="Provlöfte")
+    if name == "planning:part_update":
+        return {"pk": plan.pk, "kind": "promise", "part": plan.promises.order_by("pk")[0].pk}
     return {"pk": plan.pk}
 
 
