@@ -726,3 +726,38 @@ class AssignmentGoal(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} → {self.goal}"
+
+
+class OutcomeImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    APPLIED = "applied", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class OutcomeImport(TenantModel):
+    """A parsed outcome file waiting between preview and confirmation. The parsed figures
+    live here, server-side, so the confirmation applies exactly what was previewed and
+    never figures posted back by the browser (as the members' SCB import)."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=255)
+    lines = models.JSONField(_("budget outcomes"), default=dict)  # category -> kronor
+    indicators = models.JSONField(_("indicator values"), default=dict)  # id -> value (text)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutcomeImportStatus.choices,
+        default=OutcomeImportStatus.PENDING,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome import")
+        verbose_name_plural = _("outcome imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -427,3 +427,31 @@ def assignments_by_goal(direction_id: int) -> dict[int, list]:
 
 def report_history(report) -> QuerySet[AuditEntry]:
     return _history(report.association_id, "planning.followupreport", [report.pk])
+
+
+def outcome_import(report, pk: int):
+    from planning.models import OutcomeImport
+
+    return OutcomeImport.objects.filter(report=report, pk=pk)
+
+
+def outcome_import_rows(staged) -> list[dict]:
+    """The preview: each budget line and indicator in the file with its value now and in
+    the file, in the plan's order."""
+    from planning.models import BudgetOutcome, IndicatorValue, LineCategory
+
+    now_lines = dict(
+        BudgetOutcome.objects.filter(report=staged.report_id).values_list("category", "amount")
+    )
+    now_values = dict(
+        IndicatorValue.objects.filter(report=staged.report_id).values_list("indicator", "value")
+    )
+    rows = [
+        {"name": LineCategory(category).label, "now": now_lines.get(category),
+         "new": staged.lines[category]}
+        for category in LineCategory.values if category in staged.lines
+    ]  # fmt: skip
+    for indicator in Indicator.objects.filter(pk__in=[int(k) for k in staged.indicators]):
+        rows.append({"name": indicator.name, "now": now_values.get(indicator.pk),
+                     "new": staged.indicators[str(indicator.pk)]})  # fmt: skip
+    return rows

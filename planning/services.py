@@ -810,12 +810,16 @@ def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, s
     return len(changed)
 
 
+IMPORT_GONE = _("This import is no longer waiting for confirmation.")
+
+
 @transaction.atomic
-def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
-    """Budget outcomes and indicator values from a CSV or XLSX file: all or nothing. A file
-    with any bad row raises ValidationError listing every reported row, and writes nothing."""
+def stage_outcome_import(*, report, actor: User | None, content: bytes, file_name: str):
+    """Parse a CSV or XLSX file of budget outcomes and indicator values and keep what it
+    says, server-side, for the preview. A file with any bad row raises ValidationError
+    listing every bad row, and nothing is kept."""
     from planning.imports import parse_outcomes
-    from planning.models import BudgetOutcome, IndicatorValue
+    from planning.models import OutcomeImport
 
     _refuse_if_published(report)
     indicators = {
@@ -830,24 +834,72 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
             for line, message in parsed.errors
         ]  # fmt: skip
         raise ValidationError([IMPORT_REFUSED, *messages], code="import_refused")
-    for category, amount in parsed.lines.items():
+    return OutcomeImport.objects.create(
+        association=report.association, report=report, file_name=file_name[:255],
+        lines=parsed.lines, indicators={str(k): str(v) for k, v in parsed.indicators.items()},
+        created_by=actor if actor and actor.is_authenticated else None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def apply_outcome_import(*, outcome_import, actor: User | None) -> dict[str, int]:
+    """Write the previewed figures to the report, all or nothing."""
+    from planning.models import (
+        BudgetOutcome,
+        FollowUpReport,
+        IndicatorValue,
+        OutcomeImport,
+        OutcomeImportStatus,
+    )
+
+    staged = OutcomeImport.objects.select_for_update().get(pk=outcome_import.pk)
+    if staged.status != OutcomeImportStatus.PENDING:
+        raise ValidationError(IMPORT_GONE, code="gone")
+    report = FollowUpReport.objects.select_for_update().get(pk=staged.report_id)
+    _refuse_if_published(report)
+    for category, amount in staged.lines.items():
         BudgetOutcome.objects.update_or_create(
             association=report.association, report=report, category=category,
-            defaults={"amount": amount},
+            defaults={"amount": int(amount)},
         )  # fmt: skip
-    for indicator_id, value in parsed.indicators.items():
+    own = set(Indicator.objects.filter(plan=report.plan_id).values_list("pk", flat=True))
+    for indicator_id, value in staged.indicators.items():
+        if int(indicator_id) not in own:  # removed since the preview: refuse it all
+            raise ValidationError(IMPORT_GONE, code="gone")
         IndicatorValue.objects.update_or_create(
-            association=report.association, report=report, indicator_id=indicator_id,
-            defaults={"value": value},
+            association=report.association, report=report, indicator_id=int(indicator_id),
+            defaults={"value": Decimal(value)},
         )  # fmt: skip
+    staged.status = OutcomeImportStatus.APPLIED
+    staged.applied_at = timezone.now()
+    staged.save(update_fields=["status", "applied_at"])
     report.version += 1
     report.save(update_fields=["version"])
+    counts = {"lines": len(staged.lines), "indicators": len(staged.indicators)}
     record_history(
         association=report.association, actor=actor, action="figures_imported", obj=report,
-        changes={"file": (None, file_name[:100]), "lines": (None, len(parsed.lines)),
-                 "indicators": (None, len(parsed.indicators))},
+        changes={"file": (None, staged.file_name[:100]), "lines": (None, counts["lines"]),
+                 "indicators": (None, counts["indicators"])},
     )  # fmt: skip
-    return parsed
+    return counts
+
+
+@transaction.atomic
+def discard_outcome_import(*, outcome_import, actor: User | None) -> None:
+    from planning.models import OutcomeImport, OutcomeImportStatus
+
+    staged = OutcomeImport.objects.select_for_update().get(pk=outcome_import.pk)
+    if staged.status != OutcomeImportStatus.PENDING:
+        raise ValidationError(IMPORT_GONE, code="gone")
+    staged.status = OutcomeImportStatus.DISCARDED
+    staged.save(update_fields=["status"])
+
+
+@transaction.atomic
+def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
+    """Stage and apply at once (scripts and tests; the page previews first)."""
+    staged = stage_outcome_import(report=report, actor=actor, content=content, file_name=file_name)
+    return apply_outcome_import(outcome_import=staged, actor=actor)
 
 
 def update_report(*, report, actor: User | None, expected_version: int, data: dict):

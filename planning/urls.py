@@ -97,6 +97,11 @@ urlpatterns = [
     path("alla/uppfoljning/<int:pk>/steg/", views.ReportStepView.as_view(), name="report_step"),
     path("alla/uppfoljning/<int:pk>/status/", views.StatusesView.as_view(), name="statuses"),
     path("alla/uppfoljning/<int:pk>/import/", views.OutcomeImportView.as_view(), name="import"),
+    path(
+        "alla/uppfoljning/<int:pk>/import/<int:staged>/",
+        views.OutcomeImportPreviewView.as_view(),
+        name="import_preview",
+    ),
     path("uppfoljning/<int:pk>/", views.PublicReportView.as_view(), name="public_report"),
     path("alla/plan/<int:pk>/pdf/", views.PdfView.as_view(kind="plan"), name="plan_pdf"),
     path(

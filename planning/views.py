@@ -597,18 +597,52 @@ class OutcomeImportView(TenantMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            services.import_outcomes(
+            staged = services.stage_outcome_import(
                 report=self.get_report(), actor=self.request.user,
                 content=upload.read(), file_name=upload.name or "",
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("The figures are imported."))
-        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+        return redirect(
+            _url(self.association, "import_preview", pk=self.get_report().pk, staged=staged.pk)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class OutcomeImportPreviewView(TenantMixin, TemplateView):
+    """What the uploaded file would write, beside the figures now; confirmed (all or
+    nothing) or discarded from here. The figures come from the server-side import."""
+
+    access = Access.EDITOR
+    template_name = "planning/import_preview.html"
+
+    def get_import(self):
+        report = _report(self.association, self.kwargs["pk"])
+        return report, _get(queries.outcome_import(report, self.kwargs["staged"]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, staged = self.get_import()
+        context.update(report=report, staged=staged, rows=queries.outcome_import_rows(staged))
+        return context
+
+    def post(self, request, association, pk, staged):
+        report, staged = self.get_import()
+        target = _url(self.association, "report", pk=report.pk)
+        try:
+            if request.POST.get("action") == "confirm":
+                services.apply_outcome_import(outcome_import=staged, actor=request.user)
+                messages.success(request, _("The figures are imported."))
+            else:
+                services.discard_outcome_import(outcome_import=staged, actor=request.user)
+                messages.success(request, _("The import was discarded; nothing changed."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(target)
 
 
 class PublicReportView(TenantMixin, TemplateView):

@@ -240,6 +240,7 @@ EXPECTED = {
     "planning:report_create": Access.EDITOR,
     "planning:report_update": Access.EDITOR,
     "planning:report_step": Access.EDITOR,
+    "planning:import_preview": Access.EDITOR,
     "planning:part_update": Access.EDITOR,
     "planning:direction_part_update": Access.EDITOR,
     "planning:direction_part_delete": Access.EDITOR,
@@ -563,10 +564,17 @@ def _planning_values(home, name: str) -> dict:
     ):
         return {"pk": direction.pk}
     if name in {"planning:report", "planning:report_update", "planning:statuses",
-                "planning:report_step",
+                "planning:report_step", "planning:import_preview",
                 "planning:import", "planning:public_report", "planning:report_pdf",
                 "planning:report_pdf_download", "planning:public_report_pdf"}:  # fmt: skip
         report = _home_report(home, direction)
+        if name == "planning:import_preview":
+            from planning.models import OutcomeImport
+
+            staged = OutcomeImport.objects.create(
+                association=home, report=report, file_name="utfall.csv", lines={"staff": 1}
+            )
+            return {"pk": report.pk, "staged": staged.pk}
         if name == "planning:report_pdf_download":
             _ready_pdf("report", report)
         return {"pk": report.pk}

@@ -227,3 +227,58 @@ def test_staff_publish_and_correct_on_the_report_page(client, association, adopt
     assert response["Location"].endswith(f"/uppfoljning/{correction.pk}/")
     page = editor.get(response["Location"]).text
     assert "Fel utfall" in page and "Change the summary" in page
+
+
+def test_the_outcome_import_is_previewed_then_confirmed_from_the_server(association, adopted_plan):
+    """The upload only stages the figures; the preview shows them beside today's; the
+    confirmation applies the stored ones (all or nothing, once); a bad file lists every
+    bad row and stages nothing."""
+    from django.test import Client
+
+    from planning.models import OutcomeImport
+    from tests import factories
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+    editor = Client()
+    editor.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    url = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/import/"
+    upload = io.BytesIO(b"Staff;450 000\nAntal deltagare;42\n")
+    upload.name = "utfall.csv"
+    response = editor.post(url, {"file": upload})
+    with scopes_disabled():
+        staged = OutcomeImport.objects.get(report=report)
+        assert not BudgetOutcome.objects.filter(report=report).exists()  # nothing yet
+    assert response["Location"].endswith(f"/import/{staged.pk}/")
+    page = editor.get(response["Location"]).text
+    assert "450000" in page and "42" in page and "Import these figures" in page
+    # The confirmation posts no figures: the stored ones are applied.
+    assert editor.post(response["Location"], {"action": "confirm", "staff": 1}).status_code == 302
+    with scopes_disabled():
+        assert BudgetOutcome.objects.get(report=report, category="staff").amount == 450000
+        assert IndicatorValue.objects.get(report=report).value == 42
+    editor.post(response["Location"], {"action": "confirm"})
+    with scopes_disabled():
+        assert BudgetOutcome.objects.filter(report=report).count() == 1
+        with pytest.raises(ValidationError):
+            services.apply_outcome_import(outcome_import=staged, actor=None)
+    bad = io.BytesIO(b"".join(b"Ingen rad %d;1\n" % n for n in range(60)))
+    bad.name = "fel.csv"
+    page = editor.post(url, {"file": bad}).text
+    assert "Row 60:" in page and "Row 1:" in page
+    with scopes_disabled():
+        assert OutcomeImport.objects.filter(report=report).count() == 1
+    wrong = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/import/{staged.pk + 9}/"
+    assert editor.get(wrong).status_code == 404
+
+
+def test_a_discarded_import_writes_nothing(association, adopted_plan):
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        staged = services.stage_outcome_import(report=report, actor=None,
+                                               content=b"Staff;5\n", file_name="u.csv")  # fmt: skip
+        services.discard_outcome_import(outcome_import=staged, actor=None)
+        with pytest.raises(ValidationError):
+            services.apply_outcome_import(outcome_import=staged, actor=None)
+        assert not BudgetOutcome.objects.filter(report=report).exists()
