@@ -554,6 +554,16 @@ def _planning_values(home, name: str) -> dict:
             direction=direction, actor=None, expected_version=direction.version,
             data={"is_published": True},
         )  # fmt: skip
+    if name == "planning:direction":
+        # A direction no adopted plan locks, so its edit and remove forms show.
+        free = [d for d in Direction.objects.filter(association=home).order_by("-first_year")
+                if not services.direction_is_locked(d)]  # fmt: skip
+        if not free:
+            free = [services.create_direction(association=home, actor=None, title="Öppen",
+                                              first_year=2041, last_year=2044)]  # fmt: skip
+        if not free[0].areas.exists():
+            services.add_goal_area(direction=free[0], actor=None, title="Provområde")
+        return {"pk": free[0].pk}
     if name == "planning:direction_part_update":
         strategy = direction.strategies.order_by("pk").first() or services.add_strategy(
             direction=direction, actor=None, title="Provstrategi"
