@@ -7,9 +7,15 @@
   9 secondary), and a draft plan and budget for the current year whose member fee line
   comes from the members' fee schedule.
 - Kommunförbundet Västernorrland: the 2021 goal structure (vision, mission, four goals) and
-  the 2021 plan's three challenges with a promise each.
+  the 2021 plan's three challenges with a promise each, approved by the board, adopted by
+  the assembly and published, with a tertial report (January–April) and the annual report,
+  which shows the networks demo's closed 2021 feedback round on the three promises (linked
+  to them). The sources name the decisions but publish no minutes: the board's and the
+  assembly's meetings and decisions are demo (titled "(Demo)"), recorded through the
+  meetings services and adjusted at once, and so are the reports' summaries.
 - Umeåregionen: the 2023–2027 plan's vision and its two focus areas, with the assignments
-  of the current year's plan given to the groups the plan names.
+  of the current year's plan given to the groups the plan names, and the networks demo's
+  assignments ("Uppdrag / Ansvarig") linked to the focus area goal they stand under.
 
 The sources publish no budget amounts other than the fee rule; every other amount is left
 at zero for staff to enter. Safe to run again: it creates what is missing.
@@ -134,6 +140,15 @@ VN_ACTIVITIES = [
     "Stärka vuxenutbildningens gemensamma arbete i länet",
 ]
 
+# The networks demo's closed round on these promises (networks/demo.py ROUND_TITLE).
+VN_FEEDBACK_ROUND = "Röster från kommunerna 2021"
+DEMO = "(Demo)"
+# The sources describe the tertial follow-up and the annual report but publish neither.
+VN_REPORT_SUMMARY = {
+    "t1": f"{DEMO} Tertialrapport januari–april 2021 till styrelsen; texten är demo.",
+    "annual": f"{DEMO} Årsredovisning 2021; nätverkens återkoppling på löftena nedan.",
+}
+
 # --- Umeåregionen 2023–2027 ---------------------------------------------------------------
 
 UR_DIRECTION = {
@@ -159,6 +174,23 @@ UR_ASSIGNMENTS = [
     ("Civilt försvar", "Arbeta för att en gemensam säkerhetsskyddschef anställs", "kommunchefsgruppen"),
     ("Samhällsbyggande", "Starta ett projekt för mobilisering för ökat småhusbyggande.", "kommunchefsgruppen"),
 ]  # fmt: skip
+
+# The networks demo's assignments (by the start of their title) and the plan's heading
+# (a goal of its focus areas) they stand under.
+UR_ASSIGNMENT_GOALS = [
+    ("Stärka samarbetet för ökad effektivitet", "Gymnasieutbildning"),
+    ("Kompetensförsörjning Gemensamma utbildningar", "Kompetensförsörjning"),
+    (
+        "Befolkningsökning, inflyttning",
+        "Befolkningsökning, inflyttning, attraktivitet och positionering",
+    ),
+    ("Samhällsbyggande Stärka samarbetet", "Samhällsbyggande"),
+    ("Undersöka möjligheterna att Umeåregionen blir en pilot", "Samhällsbyggande"),
+    ("Bevaka att de gemensamma nämndernas arbete", "De gemensamma nämnderna"),
+    ("Verka för gemensamma anställningar av säkerhetsskyddschef", "Civilt försvar"),
+    ("Verka för ett gemensamt pendlarkort", "Kommunikationer och infrastruktur"),
+    ("Arbeta för gemensamma upphandlingar av verksamhetssystem", "Digitalisering"),
+]
 
 
 def seed(out) -> dict[str, str]:
@@ -217,6 +249,97 @@ def _norrbotten(association) -> int:
 
 
 def _vasternorrland(association) -> int:
+    made = _vasternorrland_plan(association)
+    plan = Plan.objects.filter(association=association, year=2021, number=1).first()
+    if plan is not None:
+        made += _vasternorrland_follow_up(association, plan)
+    return made
+
+
+def _demo_decision(association, body_slug: str, starts_at, title: str, text: str):
+    """A demo meeting of the body with one decision, adjusted at once, recorded through the
+    meetings services. The sources name the decisions but publish no minutes: the meeting,
+    its date and the decision's wording are demo and say so."""
+    from datetime import timedelta
+
+    from governance.meetings import records
+    from governance.meetings import services as meetings
+    from governance.models import Body
+
+    body = Body.objects.filter(association=association, slug=body_slug).first()
+    if body is None:
+        return None
+    meeting = meetings.create_meeting(
+        body=body, actor=None, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
+        title=f"{DEMO} {body.name}", place=DEMO,
+    )  # fmt: skip
+    item = meetings.add_item(meeting=meeting, actor=None, title=title, kind="decision",
+                             proposed_decision=text)  # fmt: skip
+    meetings.send_notice(meeting=meeting, actor=None)
+    item.refresh_from_db()
+    decision = records.save_decision(
+        item=item, actor=None, expected_version=None,
+        data={"text": f"{DEMO} {text}", "adjusted_at_once": True},
+    )  # fmt: skip
+    # Minutes drafted, so the meetings demo (which records every past meeting without
+    # minutes) leaves this one alone.
+    records.draft_minutes(meeting=meeting, actor=None)
+    return decision
+
+
+def _vasternorrland_follow_up(association, plan) -> int:
+    """The 2021 plan approved by the board and adopted by the assembly (demo decisions),
+    published, with a tertial report and the annual report that reads the networks' closed
+    feedback round on its three promises."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from networks.models import FeedbackRound
+    from planning.models import FollowUpReport, PlanStatus, PromiseFeedback
+
+    made = 0
+    zone = ZoneInfo("Europe/Stockholm")
+    if plan.status == PlanStatus.DRAFT:
+        plan = services.propose(plan=plan, actor=None)
+    if plan.status == PlanStatus.PROPOSED:
+        decision = _demo_decision(
+            association, "styrelse", datetime(2020, 11, 20, 9, tzinfo=zone),
+            "Verksamhetsplan 2021",
+            "Styrelsen godkänner verksamhetsplan 2021 och föreslår förbundsmötet att fastställa den.",
+        )  # fmt: skip
+        plan = services.record_board_approval(plan=plan, actor=None, decision=decision)
+    if plan.status == PlanStatus.BOARD_APPROVED:
+        decision = _demo_decision(
+            association, "forbundsmote", datetime(2020, 12, 11, 9, tzinfo=zone),
+            "Verksamhetsplan 2021", "Förbundsmötet fastställer verksamhetsplan 2021.",
+        )  # fmt: skip
+        plan = services.adopt(
+            plan=plan, actor=None, adopted_on=datetime(2020, 12, 11, tzinfo=zone).date(),
+            decision=decision,
+        )  # fmt: skip
+        services.publish(plan=plan, actor=None)
+        made += 1
+    feedback_round = FeedbackRound.objects.filter(
+        association=association, title=VN_FEEDBACK_ROUND
+    ).first()
+    if (
+        feedback_round is not None
+        and not PromiseFeedback.objects.filter(promise__plan=plan).exists()
+    ):
+        services.link_feedback_round(plan=plan, actor=None, feedback_round=feedback_round)
+    for period in ("t1", "annual"):
+        if not FollowUpReport.objects.filter(plan=plan, period=period).exists():
+            report = services.create_report(plan=plan, actor=None, period=period)
+            report = services.update_report(
+                report=report, actor=None, expected_version=report.version,
+                data={"summary": VN_REPORT_SUMMARY[period]},
+            )  # fmt: skip
+            services.publish_report(report=report, actor=None)
+            made += 1
+    return made
+
+
+def _vasternorrland_plan(association) -> int:
     direction = _direction(association, VN_DIRECTION)
     if direction is None:
         return 0
@@ -235,6 +358,35 @@ def _vasternorrland(association) -> int:
 
 
 def _umearegionen(association) -> int:
+    made = _umearegionen_plan(association)
+    direction = Direction.objects.filter(association=association, first_year=2023).first()
+    if direction is not None:
+        made += _umearegionen_assignments(association, direction)
+    return made
+
+
+def _umearegionen_assignments(association, direction) -> int:
+    """Link the networks demo's assignments (the plan's "Uppdrag / Ansvarig" tables) to the
+    focus area goal whose heading they stand under in the plan."""
+    from networks.queries import work_assignments
+    from planning.models import AssignmentGoal
+
+    goals = {g.text: g for g in direction.goals.all()}
+    linked = set(AssignmentGoal.objects.filter(goal__direction=direction)
+                 .values_list("assignment_id", flat=True))  # fmt: skip
+    made = 0
+    for assignment in work_assignments(association):
+        heading = next(
+            (h for start, h in UR_ASSIGNMENT_GOALS if assignment.title.startswith(start)), None
+        )
+        if heading is None or assignment.pk in linked or heading not in goals:
+            continue
+        services.link_assignment(goal=goals[heading], actor=None, assignment=assignment)
+        made += 1
+    return made
+
+
+def _umearegionen_plan(association) -> int:
     from governance.models import Body
 
     direction = _direction(association, UR_DIRECTION)

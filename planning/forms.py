@@ -1,7 +1,11 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from association.fields import PlausibleDateField
+from association.fields import PlausibleDateField, years_from_today
 from association.forms import VersionedFormMixin
 from planning.models import (
     COST_CATEGORIES,
@@ -223,8 +227,11 @@ class StepForm(forms.Form):
         queryset=None, required=False, label=_("or the passed per capsulam proposal")
     )
     adopted_on = PlausibleDateField(label=_("adopted on"), required=False)
+    assembly_decision = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("the assembly's decision at a meeting")
+    )
     reference = forms.CharField(
-        label=_("the assembly's decision"), max_length=300, required=False,
+        label=_("or the assembly's decision named"), max_length=300, required=False,
         help_text=_("For example: Förbundsmötet 2025-11-20 § 7."),
     )  # fmt: skip
     reason = forms.CharField(
@@ -232,10 +239,11 @@ class StepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
-    def __init__(self, *args, decisions, proposals, **kwargs):
+    def __init__(self, *args, decisions, proposals, assembly_decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
         self.fields["proposal"].queryset = proposals
+        self.fields["assembly_decision"].queryset = assembly_decisions
 
     def clean(self):
         cleaned = super().clean()
@@ -261,8 +269,21 @@ class ReportForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         from planning.models import FollowUpReport
 
         model = FollowUpReport
-        fields = ["summary", "is_published"]
+        fields = ["summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 10})}
+
+
+class ReportStepForm(forms.Form):
+    """Publish a report (it locks), or start a correction of a published one."""
+
+    step = forms.ChoiceField(
+        choices=[("publish", _("Publish the report")), ("correct", _("Start a correction"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("reason for the correction"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
 
 
 class StatusesForm(forms.Form):
@@ -312,9 +333,108 @@ class OutcomeImportForm(forms.Form):
     )
 
 
+class BudgetLineForm(_CleanTextMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from planning.models import BudgetLine
+
+        model = BudgetLine
+        fields = ["amount", "note"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and not 0 <= amount <= MAX_AMOUNT:
+            raise forms.ValidationError(_("Enter zero or more."))
+        return amount
+
+
+class SdgLinkEditForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from planning.models import SdgLink
+
+        model = SdgLink
+        fields = ["is_primary"]
+
+
+def versioned(form_class):
+    """The add form of a row as an edit form with the row's version (optimistic locking)."""
+    return type(f"{form_class.__name__}Edit", (VersionedFormMixin, form_class), {})
+
+
+PLAN_EDIT_FORMS = {
+    "activity": versioned(ActivityForm),
+    "promise": versioned(PromiseForm),
+    "challenge": versioned(ChallengeForm),
+    "indicator": versioned(IndicatorForm),
+    "budget_line": BudgetLineForm,
+}
+DIRECTION_EDIT_FORMS = {
+    "area": versioned(GoalAreaForm),
+    "goal": versioned(GoalForm),
+    "strategy": versioned(StrategyForm),
+    "sdg": SdgLinkEditForm,
+}
+
+
+class DirectionPartDeleteForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(k, k) for k in ("area", "goal", "strategy", "sdg")], widget=forms.HiddenInput
+    )
+    part = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
 class PartDeleteForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, k) for k in ("activity", "promise", "challenge", "indicator")],
         widget=forms.HiddenInput,
     )
     part = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class PromiseFeedbackForm(forms.Form):
+    """Open the networks' feedback round on the plan's promises."""
+
+    closes_on = PlausibleDateField(
+        label=_("answers by"), latest=years_from_today(2), earliest=years_from_today(-1)
+    )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("networks"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("presidia and other bodies"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, association, **kwargs):
+        from governance.models import NETWORK_KINDS, Body
+        from networks.queries import networks
+
+        super().__init__(*args, **kwargs)
+        self.fields["networks"].queryset = networks(association)
+        self.fields["networks"].label_from_instance = lambda network: network.body.name
+        self.fields["bodies"].queryset = (
+            Body.objects.filter(association=association)
+            .exclude(kind__in=NETWORK_KINDS)
+            .order_by("ordering", "name")
+        )
+
+    @staticmethod
+    def end_of(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(
+            day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class AssignmentGoalForm(forms.Form):
+    """Say which goal of the direction a networks assignment serves."""
+
+    assignment = forms.ModelChoiceField(label=_("assignment"), queryset=None)
+    goal = forms.ModelChoiceField(label=_("goal"), queryset=None)
+
+    def __init__(self, *args, direction, **kwargs):
+        from networks.queries import work_assignments
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = work_assignments(direction.association)
+        self.fields["goal"].queryset = Goal.objects.filter(direction=direction).order_by(
+            "position", "pk"
+        )

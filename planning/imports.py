@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.imports import MAX_REPORTED_ERRORS, decode, parse_number
+from members.imports import decode, parse_number
 from planning.models import LineCategory
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -35,9 +35,10 @@ class ParsedOutcomes:
         return not self.error_count and bool(self.lines or self.indicators)
 
     def add_error(self, line: int, message: str) -> None:
+        # Every bad row is listed (a file has at most MAX_ROWS rows), so staff correct the
+        # file in one go.
         self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append((line, message))
+        self.errors.append((line, message))
 
 
 def _line_names() -> dict[str, str]:

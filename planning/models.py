@@ -97,6 +97,7 @@ class GoalArea(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("goal area (målområde)")
@@ -122,6 +123,7 @@ class Goal(TenantModel):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     text = models.TextField(_("goal"), max_length=2000)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("goal (mål)")
@@ -137,6 +139,7 @@ class Strategy(TenantModel):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("description"), max_length=4000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("strategy")
@@ -164,6 +167,7 @@ class SdgLink(TenantModel):
         SustainableGoal, on_delete=models.PROTECT, related_name="+", verbose_name=_("global goal")
     )
     is_primary = models.BooleanField(_("primary"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("link to a global goal")
@@ -352,6 +356,7 @@ class PlanPart(locking.LockedModel, TenantModel):
 
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     is_locked = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -534,37 +539,88 @@ class Progress(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class FollowUpReport(TenantModel):
+class FollowUpReport(locking.LockedModel, TenantModel):
     """A tertial report or the annual report of an adopted plan: status per goal and
     activity, indicator values and the budget outcome per line. The annual report starts
-    compiled from the tertials and is then edited."""
+    compiled from the tertials and is then edited.
+
+    Publishing locks the report and its rows (application and database, as an adopted
+    plan). A correction is a new version (``number`` + 1) that ``supersedes`` it and says
+    why; the published version stays as it was until the correction is published."""
+
+    lock_field = "is_locked"
+    locked_message = _("The report is published and locked; correct it in a new version.")
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports")
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    number = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="correction", verbose_name=_("corrects"),
+    )  # fmt: skip
+    correction_reason = models.TextField(
+        _("reason for the correction"), max_length=2000, blank=True, editable=False
+    )
     summary = models.TextField(_("summary"), max_length=20000, blank=True)
     is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Shown on the association's public pages.")
-    )
+        _("published"), default=False, editable=False,
+        help_text=_("Shown on the association's public pages."),
+    )  # fmt: skip
+    is_locked = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("follow-up report")
         verbose_name_plural = _("follow-up reports")
-        ordering = ["plan", "period"]
+        ordering = ["plan", "period", "number"]
+        triggers = locking.lock_triggers("is_locked")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "period"],
+                fields=["plan", "period", "number"],
                 name="planning_report_unique_period",
                 violation_error_message=_("The plan already has this report."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_period_display()} {self.plan.year}"
+        text = f"{self.get_period_display()} {self.plan.year}"
+        return f"{text} ({_('version')} {self.number})" if self.number > 1 else text
 
 
-class StatusEntry(TenantModel):
+# INSERT under a locked report (its rows are locked with it).
+_NO_INSERT_UNDER_LOCKED_REPORT = (
+    "IF EXISTS (SELECT 1 FROM planning_followupreport WHERE id = NEW.report_id AND is_locked) "
+    "THEN RAISE EXCEPTION 'samverka: INSERT under a locked report into % is refused', "
+    "TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW;"
+)
+
+
+def report_row_triggers() -> list:
+    return [
+        *locking.lock_triggers("is_locked"),
+        pgtrigger.Trigger(
+            name="no_insert_when_locked",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Insert,
+            func=_NO_INSERT_UNDER_LOCKED_REPORT,
+        ),
+    ]
+
+
+class ReportRow(locking.LockedModel, TenantModel):
+    """A row of a report: locked with it."""
+
+    lock_field = "is_locked"
+    locked_message = FollowUpReport.locked_message
+
+    is_locked = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class StatusEntry(ReportRow):
     """The status of one goal or one activity in a report, with a comment."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="statuses")
@@ -580,6 +636,7 @@ class StatusEntry(TenantModel):
     class Meta:
         verbose_name = _("status")
         verbose_name_plural = _("statuses")
+        triggers = report_row_triggers()
         constraints = [
             models.UniqueConstraint(fields=["report", "goal"], name="planning_status_goal"),
             models.UniqueConstraint(fields=["report", "activity"], name="planning_status_activity"),
@@ -593,7 +650,7 @@ class StatusEntry(TenantModel):
         return f"{self.report}: {self.get_status_display()}"
 
 
-class IndicatorValue(TenantModel):
+class IndicatorValue(ReportRow):
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
@@ -601,6 +658,7 @@ class IndicatorValue(TenantModel):
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
+        triggers = report_row_triggers()
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="planning_value_unique"),
         ]
@@ -609,7 +667,7 @@ class IndicatorValue(TenantModel):
         return f"{self.indicator}: {self.value}"
 
 
-class BudgetOutcome(TenantModel):
+class BudgetOutcome(ReportRow):
     """The outcome so far (tertials) or of the year (annual report) of one budget line."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="outcomes")
@@ -619,9 +677,87 @@ class BudgetOutcome(TenantModel):
     class Meta:
         verbose_name = _("budget outcome")
         verbose_name_plural = _("budget outcomes")
+        triggers = report_row_triggers()
         constraints = [
             models.UniqueConstraint(fields=["report", "category"], name="planning_outcome_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.amount}"
+
+
+# --- links to the networks' work ----------------------------------------------------------
+
+
+class PromiseFeedback(locking.LockedModel, TenantModel):
+    """Which promise of the networks' feedback round (``networks.FeedbackPromise``) asked
+    about this promise of the plan. A row of its own: the round is opened after the plan is
+    adopted, when the promise itself is locked. Insert-only."""
+
+    promise = models.OneToOneField(Promise, on_delete=models.PROTECT, related_name="feedback")
+    feedback_promise = models.OneToOneField(
+        "networks.FeedbackPromise", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("feedback on a promise")
+        verbose_name_plural = _("feedback on promises")
+        triggers = locking.lock_triggers()
+
+    def __str__(self) -> str:
+        return str(self.promise)
+
+
+class AssignmentGoal(TenantModel):
+    """The goal of the direction a networks assignment (``networks.WorkAssignment``) serves.
+    Planning points at networks; networks knows nothing of planning."""
+
+    assignment = models.OneToOneField(
+        "networks.WorkAssignment", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("assignment"),
+    )  # fmt: skip
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="assignment_links", verbose_name=_("goal")
+    )
+
+    class Meta:
+        verbose_name = _("goal an assignment serves")
+        verbose_name_plural = _("goals assignments serve")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} → {self.goal}"
+
+
+class OutcomeImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    APPLIED = "applied", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class OutcomeImport(TenantModel):
+    """A parsed outcome file waiting between preview and confirmation. The parsed figures
+    live here, server-side, so the confirmation applies exactly what was previewed and
+    never figures posted back by the browser (as the members' SCB import)."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=255)
+    lines = models.JSONField(_("budget outcomes"), default=dict)  # category -> kronor
+    indicators = models.JSONField(_("indicator values"), default=dict)  # id -> value (text)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutcomeImportStatus.choices,
+        default=OutcomeImportStatus.PENDING,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome import")
+        verbose_name_plural = _("outcome imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name

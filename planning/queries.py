@@ -89,6 +89,7 @@ class BudgetRow:
     last_year_outcome: int | None = None
     outcome: int | None = None
     difference: int | None = None
+    pk: int | None = None
 
 
 @dataclass
@@ -163,6 +164,7 @@ def budget(plan: Plan) -> Budget:
                     last_year=last.get(category),
                     last_year_outcome=last_outcome.get(category),
                     note=line.note if line else "",
+                    pk=line.pk if line else None,
                 )
             )
     return result
@@ -183,9 +185,11 @@ def goals_with_activities(plan: Plan) -> list[Goal]:
     indicators: dict[int | None, list] = {}
     for indicator in Indicator.objects.filter(plan=plan):
         indicators.setdefault(indicator.goal_id, []).append(indicator)
+    assignments = assignments_by_goal(plan.direction_id)
     for goal in goals:
         goal.plan_activities = by_goal.get(goal.pk, [])
         goal.plan_indicators = indicators.get(goal.pk, [])
+        goal.network_assignments = assignments.get(goal.pk, [])
     return goals
 
 
@@ -207,10 +211,10 @@ def plan_contents(plan: Plan) -> dict:
         "plan": plan,
         "areas": areas,
         "loose_activities": loose,
-        "promises": list(Promise.objects.filter(plan=plan)),
         "challenges": list(Challenge.objects.filter(plan=plan)),
         "budget": budget(plan),
         "reports": list(plan.reports.order_by("period")),
+        **_promises_with_feedback(plan),
     }
 
 
@@ -220,7 +224,10 @@ def goal_statuses(plan: Plan) -> tuple[object | None, dict[int, object]]:
     from planning.models import StatusEntry
 
     rank = {"annual": 0, "t2": 1, "t1": 2}
-    published = sorted(plan.reports.filter(is_published=True), key=lambda r: rank[r.period])
+    published = sorted(
+        plan.reports.filter(is_published=True).exclude(correction__is_published=True),
+        key=lambda r: (rank[r.period], -r.number),
+    )
     report = published[0] if published else None
     if report is None:
         return None, {}
@@ -260,17 +267,28 @@ def direction_history(direction: Direction) -> QuerySet[AuditEntry]:
     return _history(direction.association_id, "planning.direction", [direction.pk])
 
 
-def board_decisions(association):
-    """Decisions of the board (or council) at its meetings, newest first."""
+def _adjusted_decisions(association, kinds):
+    from django.db.models import Q
+
     from governance.meetings.models import Decision
 
     return (
-        Decision.objects.filter(
-            association=association, item__meeting__body__kind__in=("board", "council")
-        )
+        Decision.objects.filter(association=association, item__meeting__body__kind__in=kinds)
+        .filter(Q(is_locked=True) | Q(adjusted_at_once=True))
         .select_related("item__meeting__body")
         .order_by("-item__meeting__starts_at", "-item__number")
     )
+
+
+def board_decisions(association):
+    """Adjusted decisions of the board (or council) at its meetings, newest first (the
+    ones that can approve a plan)."""
+    return _adjusted_decisions(association, ("board", "council"))
+
+
+def assembly_decisions(association):
+    """Adjusted decisions of the assembly, newest first (the ones that can adopt a plan)."""
+    return _adjusted_decisions(association, ("assembly",))
 
 
 def passed_board_proposals(association):
@@ -310,7 +328,13 @@ def reports(association):
 
 
 def published_reports(association):
-    return reports(association).filter(is_published=True, plan__publication__isnull=False)
+    """The published reports, each in its latest published version (a published correction
+    takes the place of the version it corrects)."""
+    return (
+        reports(association)
+        .filter(is_published=True, plan__publication__isnull=False)
+        .exclude(correction__is_published=True)
+    )
 
 
 def report_contents(report) -> dict:
@@ -342,8 +366,6 @@ def report_contents(report) -> dict:
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.status or "none"] = counts.get(entry.status or "none", 0) + 1
-    from planning.services import promise_feedback
-
     return {
         "report": report,
         "plan": report.plan,
@@ -353,10 +375,83 @@ def report_contents(report) -> dict:
         "indicators": indicators,
         "budget": plan_budget,
         "status_counts": counts,
-        "promises": list(Promise.objects.filter(plan=report.plan_id)),
-        "promise_feedback": promise_feedback(report.plan),
+        **_promises_with_feedback(report.plan),
     }
+
+
+def _promises_with_feedback(plan: Plan) -> dict:
+    feedback = promise_feedback(plan)
+    promises = list(Promise.objects.filter(plan=plan))
+    for promise in promises:
+        promise.feedback_result = feedback["promise_feedback"].get(promise.pk)
+    return {"promises": promises, **feedback}
+
+
+def promise_feedback(plan: Plan) -> dict:
+    """The networks' feedback on the plan's promises, as networks computes it (anonymous:
+    counts, mean, distribution and sorted comments; ``networks.queries.feedback_results``).
+    ``{"feedback_round": round or None, "promise_feedback": {promise id: result row}}``."""
+    from networks.queries import feedback_results
+    from planning.models import PromiseFeedback
+
+    links = list(
+        PromiseFeedback.objects.filter(promise__plan=plan).select_related("feedback_promise__round")
+    )
+    if not links:
+        return {"feedback_round": None, "promise_feedback": {}}
+    feedback_round = links[0].feedback_promise.round
+    rows = {row["position"]: row for row in feedback_results(feedback_round)["promises"]}
+    return {
+        "feedback_round": feedback_round,
+        "promise_feedback": {
+            link.promise_id: rows.get(link.feedback_promise.position) for link in links
+        },
+    }
+
+
+def assignments_by_goal(direction_id: int) -> dict[int, list]:
+    """The networks' assignments serving each goal of the direction (the plan's
+    "assignments from the networks work"), in the networks' order."""
+    from planning.models import AssignmentGoal
+
+    links = (
+        AssignmentGoal.objects.filter(goal__direction=direction_id)
+        .select_related("assignment__responsible")
+        .order_by("assignment__heading", "assignment__ordering", "assignment__pk")
+    )
+    found: dict[int, list] = {}
+    for link in links:
+        found.setdefault(link.goal_id, []).append(link.assignment)
+    return found
 
 
 def report_history(report) -> QuerySet[AuditEntry]:
     return _history(report.association_id, "planning.followupreport", [report.pk])
+
+
+def outcome_import(report, pk: int):
+    from planning.models import OutcomeImport
+
+    return OutcomeImport.objects.filter(report=report, pk=pk)
+
+
+def outcome_import_rows(staged) -> list[dict]:
+    """The preview: each budget line and indicator in the file with its value now and in
+    the file, in the plan's order."""
+    from planning.models import BudgetOutcome, IndicatorValue, LineCategory
+
+    now_lines = dict(
+        BudgetOutcome.objects.filter(report=staged.report_id).values_list("category", "amount")
+    )
+    now_values = dict(
+        IndicatorValue.objects.filter(report=staged.report_id).values_list("indicator", "value")
+    )
+    rows = [
+        {"name": LineCategory(category).label, "now": now_lines.get(category),
+         "new": staged.lines[category]}
+        for category in LineCategory.values if category in staged.lines
+    ]  # fmt: skip
+    for indicator in Indicator.objects.filter(pk__in=[int(k) for k in staged.indicators]):
+        rows.append({"name": indicator.name, "now": now_values.get(indicator.pk),
+                     "new": staged.indicators[str(indicator.pk)]})  # fmt: skip
+    return rows

@@ -56,6 +56,11 @@ YEAR_OUTSIDE_DIRECTION = _("The year is outside the direction's period (%(first)
 NOTHING_TO_COPY = _("There is no plan of %(year)s to copy.")
 ONE_DECISION = _("Name either the board's decision at a meeting or a per capsulam proposal.")
 NOT_THE_BOARD = _("The decision must be the board's.")
+NOT_ADJUSTED = _(
+    "The decision's paragraph is not adjusted yet: take it once the minutes are adjusted "
+    "or the paragraph is adjusted at once."
+)
+NOT_THE_ASSEMBLY = _("The plan is adopted by a decision of this association's assembly.")
 PROPOSAL_NOT_PASSED = _("The per capsulam proposal has not passed.")
 NO_BOARD = _("The association has no board to circulate the proposal to.")
 REASON_REQUIRED = _("Give the reason for the revision.")
@@ -433,6 +438,74 @@ def delete_part(*, part, actor: User | None) -> None:
     _touch(plan)
 
 
+EDIT_MODELS = {**PART_MODELS, "budget_line": BudgetLine}
+DIRECTION_MODELS = {"area": GoalArea, "goal": Goal, "strategy": Strategy, "sdg": SdgLink}
+DIRECTION_LOCKED = _(
+    "The direction is locked: a plan under it is adopted. Start a new direction to change it."
+)
+COMPUTED_LINE = _("This line is filled from the other apps and cannot be typed.")
+GOAL_IN_USE = _("The goal has activities or indicators in a plan; move or remove them first.")
+
+
+@transaction.atomic
+def update_part(*, part, actor: User | None, expected_version: int, data: dict):
+    """Edit a row of a draft plan (activity, promise, challenge, indicator or budget line);
+    refused once the plan has left draft, and a concurrent edit is refused."""
+    plan = _lock_for_update(part.plan)
+    _refuse_unless(plan, PlanStatus.DRAFT)
+    goal = data.get("goal")
+    if goal is not None and goal.direction_id != plan.direction_id:
+        raise ValidationError({"goal": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    if isinstance(part, BudgetLine) and part.category in (
+        LineCategory.MEMBER_FEES, LineCategory.PROJECT_FUNDING
+    ) and "amount" in data and data["amount"] != part.amount:  # fmt: skip
+        raise ValidationError({"amount": ValidationError(COMPUTED_LINE)})
+    updated = update_versioned(obj=part, actor=actor, expected_version=expected_version, data=data)
+    _touch(plan)
+    return updated
+
+
+def direction_is_locked(direction: Direction) -> bool:
+    """A direction is locked once a plan under it is adopted: the adopted plan's goals,
+    goal areas and links must read as they were adopted."""
+    return Plan.objects.filter(direction=direction, is_locked=True).exists()
+
+
+def _refuse_if_direction_locked(direction: Direction) -> None:
+    Direction.objects.select_for_update().filter(pk=direction.pk).first()
+    if direction_is_locked(direction):
+        raise RecordLocked(DIRECTION_LOCKED)
+
+
+@transaction.atomic
+def update_direction_part(*, part, actor: User | None, expected_version: int, data: dict):
+    """Edit a goal area, goal, strategy or SDG link while no plan under the direction is
+    adopted (a concurrent edit is refused)."""
+    _refuse_if_direction_locked(part.direction)
+    area = data.get("area")
+    if area is not None and area.direction_id != part.direction_id:
+        raise ValidationError({"area": ValidationError(PART_OF_ANOTHER_DIRECTION)})
+    return update_versioned(obj=part, actor=actor, expected_version=expected_version, data=data)
+
+
+@transaction.atomic
+def delete_direction_part(*, part, actor: User | None) -> None:
+    """Remove a goal area (with its goals), goal, strategy or SDG link while no plan under
+    the direction is adopted; a goal a plan still uses is refused."""
+    from django.db.models import ProtectedError
+
+    _refuse_if_direction_locked(part.direction)
+    record_history(
+        association=part.association, actor=actor, action="deleted", obj=part,
+        changes={"direction": (str(part.direction), None)},
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            part.delete()
+    except ProtectedError as error:
+        raise ValidationError(GOAL_IN_USE, code="in_use") from error
+
+
 # --- approval -----------------------------------------------------------------------------
 
 
@@ -518,11 +591,19 @@ def record_board_approval(
             raise ValidationError(PROPOSAL_NOT_PASSED, code="not_passed")
         day = timezone.localdate(proposal.closed_at or proposal.closes_at)
     if body.kind not in BOARD_KINDS or body.association_id != plan.association_id:
-        raise ValidationError(NOT_THE_BOARD, code="not_board")
+        raise ValidationError({"decision": ValidationError(NOT_THE_BOARD, code="not_board")})
+    if decision is not None and not _adjusted(decision):
+        raise ValidationError({"decision": ValidationError(NOT_ADJUSTED, code="not_adjusted")})
     return _set_status(
         plan, actor, PlanStatus.BOARD_APPROVED,
         board_decision=decision, board_proposal=proposal, board_approved_on=day,
     )  # fmt: skip
+
+
+def _adjusted(decision) -> bool:
+    """Whether the decision's paragraph is adjusted: its minutes adjusted, or adjusted at
+    once at the meeting (both lock the decision; ``meetings.Decision``)."""
+    return bool(decision.is_locked or decision.adjusted_at_once)
 
 
 def _lock_parts(plan: Plan) -> None:
@@ -545,6 +626,16 @@ def adopt(
     The plan and every row under it are locked from here on."""
     plan = _lock_for_update(plan)
     _refuse_unless(plan, PlanStatus.BOARD_APPROVED)
+    if decision is not None:
+        body = decision.item.meeting.body
+        if body.kind != "assembly" or body.association_id != plan.association_id:
+            raise ValidationError(
+                {"assembly_decision": ValidationError(NOT_THE_ASSEMBLY, code="not_assembly")}
+            )
+        if not _adjusted(decision):
+            raise ValidationError(
+                {"assembly_decision": ValidationError(NOT_ADJUSTED, code="not_adjusted")}
+            )
     if decision is not None and not reference:
         meeting = decision.item.meeting
         reference = (
@@ -615,24 +706,6 @@ REPORT_EXISTS = _("The plan already has this report.")
 NOT_ADOPTED = _("Only an adopted plan is followed up.")
 IMPORT_REFUSED = _("The file was not imported; correct these rows and try again.")
 
-# The seam for the networks' feedback on the year's promises (Västernorrland asks its
-# networks at year end whether each promise was kept). The networks app registers a
-# function plan -> {promise id: feedback text}; the annual report compiles what they give.
-# None is registered yet, so the annual report says that no feedback has been collected.
-PROMISE_FEEDBACK_SOURCES: list = []
-
-
-def register_promise_feedback(source) -> None:
-    PROMISE_FEEDBACK_SOURCES.append(source)
-
-
-def promise_feedback(plan: Plan) -> dict[int, list[str]]:
-    feedback: dict[int, list[str]] = {}
-    for source in PROMISE_FEEDBACK_SOURCES:
-        for promise_id, text in source(plan).items():
-            feedback.setdefault(promise_id, []).append(text)
-    return feedback
-
 
 @transaction.atomic
 def create_report(*, plan: Plan, actor: User | None, period: str):
@@ -659,7 +732,7 @@ def create_report(*, plan: Plan, actor: User | None, period: str):
     compiled: dict[tuple[str, int], dict] = {}
     if period == Period.ANNUAL:
         tertials = FollowUpReport.objects.filter(
-            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2]
+            plan=plan, period__in=[Period.TERTIAL_1, Period.TERTIAL_2], correction__isnull=True
         )
         tertials = list(tertials.order_by("period"))
         summaries = [f"{t.get_period_display()}:\n{t.summary}" for t in tertials if t.summary]
@@ -719,6 +792,7 @@ def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, s
     comment). Returns how many changed; the history lists each change."""
     from planning.models import Progress, StatusEntry
 
+    _refuse_if_published(report)
     changes = {}
     rows = StatusEntry.objects.select_for_update().filter(report=report, pk__in=list(entries))
     changed = []
@@ -740,13 +814,18 @@ def save_statuses(*, report, actor: User | None, entries: dict[int, tuple[str, s
     return len(changed)
 
 
-@transaction.atomic
-def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
-    """Budget outcomes and indicator values from a CSV or XLSX file: all or nothing. A file
-    with any bad row raises ValidationError listing every reported row, and writes nothing."""
-    from planning.imports import parse_outcomes
-    from planning.models import BudgetOutcome, IndicatorValue
+IMPORT_GONE = _("This import is no longer waiting for confirmation.")
 
+
+@transaction.atomic
+def stage_outcome_import(*, report, actor: User | None, content: bytes, file_name: str):
+    """Parse a CSV or XLSX file of budget outcomes and indicator values and keep what it
+    says, server-side, for the preview. A file with any bad row raises ValidationError
+    listing every bad row, and nothing is kept."""
+    from planning.imports import parse_outcomes
+    from planning.models import OutcomeImport
+
+    _refuse_if_published(report)
     indicators = {
         name.lower(): pk
         for pk, name in Indicator.objects.filter(plan=report.plan_id).values_list("pk", "name")
@@ -759,30 +838,242 @@ def import_outcomes(*, report, actor: User | None, content: bytes, file_name: st
             for line, message in parsed.errors
         ]  # fmt: skip
         raise ValidationError([IMPORT_REFUSED, *messages], code="import_refused")
-    for category, amount in parsed.lines.items():
+    return OutcomeImport.objects.create(
+        association=report.association, report=report, file_name=file_name[:255],
+        lines=parsed.lines, indicators={str(k): str(v) for k, v in parsed.indicators.items()},
+        created_by=actor if actor and actor.is_authenticated else None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def apply_outcome_import(*, outcome_import, actor: User | None) -> dict[str, int]:
+    """Write the previewed figures to the report, all or nothing."""
+    from planning.models import (
+        BudgetOutcome,
+        FollowUpReport,
+        IndicatorValue,
+        OutcomeImport,
+        OutcomeImportStatus,
+    )
+
+    staged = OutcomeImport.objects.select_for_update().get(pk=outcome_import.pk)
+    if staged.status != OutcomeImportStatus.PENDING:
+        raise ValidationError(IMPORT_GONE, code="gone")
+    report = FollowUpReport.objects.select_for_update().get(pk=staged.report_id)
+    _refuse_if_published(report)
+    for category, amount in staged.lines.items():
         BudgetOutcome.objects.update_or_create(
             association=report.association, report=report, category=category,
-            defaults={"amount": amount},
+            defaults={"amount": int(amount)},
         )  # fmt: skip
-    for indicator_id, value in parsed.indicators.items():
+    own = set(Indicator.objects.filter(plan=report.plan_id).values_list("pk", flat=True))
+    for indicator_id, value in staged.indicators.items():
+        if int(indicator_id) not in own:  # removed since the preview: refuse it all
+            raise ValidationError(IMPORT_GONE, code="gone")
         IndicatorValue.objects.update_or_create(
-            association=report.association, report=report, indicator_id=indicator_id,
-            defaults={"value": value},
+            association=report.association, report=report, indicator_id=int(indicator_id),
+            defaults={"value": Decimal(value)},
         )  # fmt: skip
+    staged.status = OutcomeImportStatus.APPLIED
+    staged.applied_at = timezone.now()
+    staged.save(update_fields=["status", "applied_at"])
     report.version += 1
     report.save(update_fields=["version"])
+    counts = {"lines": len(staged.lines), "indicators": len(staged.indicators)}
     record_history(
         association=report.association, actor=actor, action="figures_imported", obj=report,
-        changes={"file": (None, file_name[:100]), "lines": (None, len(parsed.lines)),
-                 "indicators": (None, len(parsed.indicators))},
+        changes={"file": (None, staged.file_name[:100]), "lines": (None, counts["lines"]),
+                 "indicators": (None, counts["indicators"])},
     )  # fmt: skip
-    return parsed
+    return counts
+
+
+@transaction.atomic
+def discard_outcome_import(*, outcome_import, actor: User | None) -> None:
+    from planning.models import OutcomeImport, OutcomeImportStatus
+
+    staged = OutcomeImport.objects.select_for_update().get(pk=outcome_import.pk)
+    if staged.status != OutcomeImportStatus.PENDING:
+        raise ValidationError(IMPORT_GONE, code="gone")
+    staged.status = OutcomeImportStatus.DISCARDED
+    staged.save(update_fields=["status"])
+
+
+@transaction.atomic
+def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
+    """Stage and apply at once (scripts and tests; the page previews first)."""
+    staged = stage_outcome_import(report=report, actor=actor, content=content, file_name=file_name)
+    return apply_outcome_import(outcome_import=staged, actor=actor)
 
 
 @transaction.atomic
 def update_report(*, report, actor: User | None, expected_version: int, data: dict):
-    if data.get("is_published"):  # its public PDFs made ahead once this commits
-        from planning.tasks import make_public_pdfs
-
-        make_public_pdfs.delay_on_commit(report.association_id, "report", report.pk)
+    _refuse_if_published(report)
     return update_versioned(obj=report, actor=actor, expected_version=expected_version, data=data)
+
+
+def _refuse_if_published(report) -> None:
+    from planning.models import FollowUpReport
+
+    if FollowUpReport._base_manager.filter(pk=report.pk, is_locked=True).exists():
+        raise RecordLocked(FollowUpReport.locked_message)
+
+
+REPORT_PUBLISHED = _("The report is already published.")
+REPORT_CORRECTED = _("This version already has a correction.")
+CORRECTION_REASON_REQUIRED = _("Give the reason for the correction.")
+
+
+@transaction.atomic
+def publish_report(*, report, actor: User | None):
+    """Publish the report on the public pages and lock it with its rows (a published
+    correction takes the place of the version it corrects there)."""
+    from planning.models import BudgetOutcome, FollowUpReport, IndicatorValue, StatusEntry
+
+    report = FollowUpReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_locked:
+        raise ValidationError(REPORT_PUBLISHED, code="published")
+    for model in (StatusEntry, IndicatorValue, BudgetOutcome):
+        model.objects.filter(report=report).update(is_locked=True)
+    # The one UPDATE the trigger lets through: the row was not locked yet.
+    FollowUpReport.objects.filter(pk=report.pk).update(
+        is_published=True, is_locked=True, version=report.version + 1
+    )
+    report.refresh_from_db()
+    record_history(
+        association=report.association, actor=actor, action="report_published", obj=report,
+        changes={"is_published": (False, True)},
+    )  # fmt: skip
+    from planning.tasks import make_public_pdfs
+
+    # Its public PDFs are made ahead once this commits, so no visitor waits for them.
+    make_public_pdfs.delay_on_commit(report.association_id, "report", report.pk)
+    return report
+
+
+@transaction.atomic
+def correct_report(*, report, actor: User | None, reason: str):
+    """A correction of a published report: a new, unpublished version copied from it with
+    the reason; edited and published as the first. The published version stays as it was."""
+    from planning.models import BudgetOutcome, FollowUpReport, IndicatorValue, StatusEntry
+
+    report = FollowUpReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_locked:
+        raise ValidationError(WRONG_STATUS, params={"status": _("not published")}, code="draft")
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(CORRECTION_REASON_REQUIRED)})
+    if FollowUpReport.objects.filter(supersedes=report).exists():
+        raise ValidationError(REPORT_CORRECTED, code="corrected")
+    correction = FollowUpReport.objects.create(
+        association=report.association, plan=report.plan, period=report.period,
+        number=report.number + 1, supersedes=report, correction_reason=reason.strip()[:2000],
+        summary=report.summary,
+    )  # fmt: skip
+    copies = (
+        (StatusEntry, ["goal_id", "activity_id", "status", "comment"]),
+        (IndicatorValue, ["indicator_id", "value"]),
+        (BudgetOutcome, ["category", "amount"]),
+    )
+    for model, fields in copies:
+        model.objects.bulk_create(
+            model(association=report.association, report=correction,
+                  **{f: getattr(row, f) for f in fields})
+            for row in model.objects.filter(report=report)
+        )  # fmt: skip
+    record_history(
+        association=report.association, actor=actor, action="report_correction_started",
+        obj=correction,
+        changes={"supersedes": (None, str(report)), "correction_reason": (None, reason.strip())},
+    )  # fmt: skip
+    return correction
+
+
+# --- the networks' work -------------------------------------------------------------------
+
+NO_PLAN_PROMISES = _("The plan has no promises to ask about.")
+FEEDBACK_EXISTS = _("The feedback round on these promises is already open.")
+ROUND_DOES_NOT_MATCH = _("The round asks about %(round)s promises; the plan has %(plan)s.")
+
+
+def _link_round_promises(plan: Plan, actor: User | None, promises: list, feedback_round) -> None:
+    from networks.models import FeedbackPromise
+    from planning.models import PromiseFeedback
+
+    asked = list(FeedbackPromise.objects.filter(round=feedback_round).order_by("position"))
+    if len(asked) != len(promises):
+        raise ValidationError(
+            ROUND_DOES_NOT_MATCH, code="mismatch",
+            params={"round": len(asked), "plan": len(promises)},
+        )  # fmt: skip
+    PromiseFeedback.objects.bulk_create(
+        PromiseFeedback(association=plan.association, promise=promise, feedback_promise=row)
+        for promise, row in zip(promises, asked, strict=True)
+    )
+    record_history(
+        association=plan.association, actor=actor, action="feedback_round_linked", obj=plan,
+        changes={"feedback_round": (None, str(feedback_round))},
+    )  # fmt: skip
+
+
+def _promises_to_ask(plan: Plan) -> list[Promise]:
+    from planning.models import PromiseFeedback
+
+    promises = list(Promise.objects.filter(plan=plan).order_by("position", "pk"))
+    if not promises:
+        raise ValidationError(NO_PLAN_PROMISES, code="no_promises")
+    if PromiseFeedback.objects.filter(promise__plan=plan).exists():
+        raise ValidationError(FEEDBACK_EXISTS, code="feedback_exists")
+    return promises
+
+
+@transaction.atomic
+def open_promise_feedback(
+    *,
+    plan: Plan,
+    actor: User | None,
+    closes_at: datetime.datetime,
+    networks=(),
+    bodies=(),
+    title: str = "",
+):
+    """Open the networks' feedback round on the plan's promises (their texts, in order)
+    and link each promise to the round's question about it; the annual report then shows
+    the networks' results (``queries.promise_feedback``)."""
+    from networks.services import open_feedback_round
+
+    plan = _lock_for_update(plan)
+    promises = _promises_to_ask(plan)
+    feedback_round = open_feedback_round(
+        association=plan.association, actor=actor,
+        title=title.strip() or str(_("Our promises %(year)s") % {"year": plan.year}),
+        year=plan.year, closes_at=closes_at,
+        promises=[f"{p.title}: {p.text}" if p.text else p.title for p in promises],
+        networks=networks, bodies=bodies,
+    )  # fmt: skip
+    _link_round_promises(plan, actor, promises, feedback_round)
+    return feedback_round
+
+
+@transaction.atomic
+def link_feedback_round(*, plan: Plan, actor: User | None, feedback_round) -> None:
+    """Link a round already opened in the networks app (its promises in the plan's order)."""
+    if feedback_round.association_id != plan.association_id:
+        raise ValidationError(ROUND_DOES_NOT_MATCH, params={"round": 0, "plan": 0})
+    _link_round_promises(plan, actor, _promises_to_ask(plan), feedback_round)
+
+
+@transaction.atomic
+def link_assignment(*, goal: Goal, actor: User | None, assignment) -> None:
+    """Say which goal of the direction a networks assignment serves (one goal each; a new
+    link replaces the old)."""
+    from planning.models import AssignmentGoal
+
+    if assignment.association_id != goal.association_id:
+        raise ValidationError(PART_OF_ANOTHER_DIRECTION, code="other_association")
+    link, created = AssignmentGoal.objects.update_or_create(
+        association=goal.association, assignment=assignment, defaults={"goal": goal}
+    )
+    record_history(
+        association=goal.association, actor=actor, action="created" if created else "updated",
+        obj=link, changes={"assignment": (None, str(assignment)), "goal": (None, str(goal))},
+    )  # fmt: skip

@@ -36,6 +36,31 @@ urlpatterns = [
         views.DirectionPartView.as_view(kind="sdg"),
         name="sdg_add",
     ),
+    path(
+        "alla/inriktning/<int:pk>/uppdrag/",
+        views.AssignmentGoalView.as_view(kind="assignment"),
+        name="assignment_link",
+    ),
+    path(
+        "alla/plan/<int:pk>/aterkoppling/",
+        views.PromiseFeedbackView.as_view(),
+        name="promise_feedback",
+    ),
+    path(
+        "alla/inriktning/<int:pk>/<slug:kind>/<int:part>/andra/",
+        views.DirectionPartUpdateView.as_view(),
+        name="direction_part_update",
+    ),
+    path(
+        "alla/inriktning/<int:pk>/ta-bort/",
+        views.DirectionPartDeleteView.as_view(),
+        name="direction_part_delete",
+    ),
+    path(
+        "alla/plan/<int:pk>/<slug:kind>/<int:part>/andra/",
+        views.PartUpdateView.as_view(),
+        name="part_update",
+    ),
     path("alla/plan/ny/", views.PlanCreateView.as_view(), name="plan_create"),
     path("alla/plan/<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
     path("alla/plan/<int:pk>/andra/", views.PlanUpdateView.as_view(), name="plan_update"),
@@ -69,8 +94,14 @@ urlpatterns = [
     path(
         "alla/uppfoljning/<int:pk>/andra/", views.ReportUpdateView.as_view(), name="report_update"
     ),
+    path("alla/uppfoljning/<int:pk>/steg/", views.ReportStepView.as_view(), name="report_step"),
     path("alla/uppfoljning/<int:pk>/status/", views.StatusesView.as_view(), name="statuses"),
     path("alla/uppfoljning/<int:pk>/import/", views.OutcomeImportView.as_view(), name="import"),
+    path(
+        "alla/uppfoljning/<int:pk>/import/<int:staged>/",
+        views.OutcomeImportPreviewView.as_view(),
+        name="import_preview",
+    ),
     path("uppfoljning/<int:pk>/", views.PublicReportView.as_view(), name="public_report"),
     path("alla/plan/<int:pk>/pdf/", views.PdfView.as_view(kind="plan"), name="plan_pdf"),
     path(

@@ -105,6 +105,7 @@ class DirectionDetailView(TenantMixin, TemplateView):
         direction = _get(queries.direction(self.association, self.kwargs["pk"]))
         context.update(
             direction=direction,
+            direction_locked=services.direction_is_locked(direction),
             entries=queries.direction_history(direction)[:200],
         )
         return context
@@ -244,6 +245,7 @@ def _step_form(plan, data=None):
         data,
         decisions=queries.board_decisions(plan.association),
         proposals=queries.passed_board_proposals(plan.association),
+        assembly_decisions=queries.assembly_decisions(plan.association),
         initial={"adopted_on": timezone.localdate()},
     )
 
@@ -394,7 +396,7 @@ class PlanStepView(TenantMixin, View):
             elif step == forms.Step.ADOPT:
                 services.adopt(
                     plan=plan, actor=actor, adopted_on=data["adopted_on"] or timezone.localdate(),
-                    reference=data["reference"],
+                    reference=data["reference"], decision=data["assembly_decision"],
                 )  # fmt: skip
             elif step == forms.Step.PUBLISH:
                 services.publish(plan=plan, actor=actor)
@@ -407,6 +409,49 @@ class PlanStepView(TenantMixin, View):
             return redirect(target)
         messages.success(request, _("Saved."))
         return redirect(target)
+
+
+class PromiseFeedbackView(_PlanChildView):
+    """Open the networks' feedback round on the plan's promises (networks.services)."""
+
+    form_class = forms.PromiseFeedbackForm
+
+    @property
+    def title(self):
+        return _("Ask the networks about the promises")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "association": self.association}
+
+    def act(self, data):
+        services.open_promise_feedback(
+            plan=self.get_plan(), actor=self.request.user,
+            closes_at=forms.PromiseFeedbackForm.end_of(data["closes_on"]),
+            networks=data["networks"], bodies=data["bodies"],
+        )  # fmt: skip
+
+
+class AssignmentGoalView(DirectionPartView):
+    """Say which goal of the direction one of the networks' assignments serves."""
+
+    FORMS = {"assignment": (forms.AssignmentGoalForm, _("Link an assignment to a goal"))}
+
+    def get_form_kwargs(self):
+        kwargs = super(DirectionPartView, self).get_form_kwargs()
+        kwargs["direction"] = self.get_direction()
+        return kwargs
+
+    def form_valid(self, form):
+        direction, data = self.get_direction(), form.cleaned_data
+        try:
+            services.link_assignment(
+                goal=data["goal"], actor=self.request.user, assignment=data["assignment"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(_url(self.association, "direction", pk=direction.pk))
 
 
 # --- follow-up ----------------------------------------------------------------------------
@@ -444,7 +489,40 @@ class ReportDetailView(TenantMixin, TemplateView):
         report = _report(self.association, self.kwargs["pk"])
         context.update(queries.report_contents(report))
         context["entries_history"] = queries.report_history(report)[:200]
+        context["step_form"] = forms.ReportStepForm()
+        context["has_correction"] = (
+            queries.reports(self.association).filter(supersedes=report).exists()
+        )
         return context
+
+
+class ReportStepView(TenantMixin, View):
+    """Publish a report (which locks it) or start a correction of a published one."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        report = _report(self.association, pk)
+        form = forms.ReportStepForm(request.POST)
+        target = _url(self.association, "report", pk=report.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was changed."))
+            return redirect(target)
+        try:
+            if form.cleaned_data["step"] == "publish":
+                services.publish_report(report=report, actor=request.user)
+            else:
+                correction = services.correct_report(
+                    report=report, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                target = _url(self.association, "report", pk=correction.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Saved."))
+        return redirect(target)
 
 
 class ReportUpdateView(ServiceFormView):
@@ -519,18 +597,52 @@ class OutcomeImportView(TenantMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            services.import_outcomes(
+            staged = services.stage_outcome_import(
                 report=self.get_report(), actor=self.request.user,
                 content=upload.read(), file_name=upload.name or "",
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("The figures are imported."))
-        return redirect(_url(self.association, "report", pk=self.get_report().pk))
+        return redirect(
+            _url(self.association, "import_preview", pk=self.get_report().pk, staged=staged.pk)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.get_report(), **kwargs)
+
+
+class OutcomeImportPreviewView(TenantMixin, TemplateView):
+    """What the uploaded file would write, beside the figures now; confirmed (all or
+    nothing) or discarded from here. The figures come from the server-side import."""
+
+    access = Access.EDITOR
+    template_name = "planning/import_preview.html"
+
+    def get_import(self):
+        report = _report(self.association, self.kwargs["pk"])
+        return report, _get(queries.outcome_import(report, self.kwargs["staged"]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, staged = self.get_import()
+        context.update(report=report, staged=staged, rows=queries.outcome_import_rows(staged))
+        return context
+
+    def post(self, request, association, pk, staged):
+        report, staged = self.get_import()
+        target = _url(self.association, "report", pk=report.pk)
+        try:
+            if request.POST.get("action") == "confirm":
+                services.apply_outcome_import(outcome_import=staged, actor=request.user)
+                messages.success(request, _("The figures are imported."))
+            else:
+                services.discard_outcome_import(outcome_import=staged, actor=request.user)
+                messages.success(request, _("The import was discarded; nothing changed."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(target)
 
 
 class PublicReportView(TenantMixin, TemplateView):
@@ -639,6 +751,112 @@ class PublicPdfView(_PdfMixin, View):
         return render(request, "planning/public_pdf_wait.html",
                       {"association": self.association, "object": self.get_object(),
                        "page_access": self.access})  # fmt: skip
+
+
+class PartUpdateView(ServiceFormView):
+    """Edit a row of a draft plan (the service refuses once the plan has left draft)."""
+
+    template_name = "planning/form.html"
+
+    def get_plan(self):
+        return _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
+
+    def get_instance(self):
+        model = services.EDIT_MODELS.get(self.kwargs["kind"])
+        if model is None:
+            raise Http404
+        self.plan = self.get_plan()
+        return _get(model.objects.filter(plan=self.plan, pk=self.kwargs["part"]))
+
+    def get_form_class(self):
+        form_class = forms.PLAN_EDIT_FORMS.get(self.kwargs["kind"])
+        if form_class is None:
+            raise Http404
+        return form_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kwargs["kind"] in {"activity", "indicator"}:
+            kwargs["plan"] = self.plan
+        return kwargs
+
+    def update(self, instance, version, data):
+        return services.update_part(
+            part=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "plan", pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{_('Change')}: {self.instance}"
+        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
+        return context
+
+
+class DirectionPartUpdateView(ServiceFormView):
+    """Edit a goal area, goal, strategy or SDG link while the direction is not locked."""
+
+    template_name = "planning/form.html"
+
+    def get_instance(self):
+        model = services.DIRECTION_MODELS.get(self.kwargs["kind"])
+        if model is None:
+            raise Http404
+        self.direction = _get(queries.directions(self.association).filter(pk=self.kwargs["pk"]))
+        return _get(model.objects.filter(direction=self.direction, pk=self.kwargs["part"]))
+
+    def get_form_class(self):
+        form_class = forms.DIRECTION_EDIT_FORMS.get(self.kwargs["kind"])
+        if form_class is None:
+            raise Http404
+        return form_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kwargs["kind"] == "goal":
+            kwargs["direction"] = self.direction
+        return kwargs
+
+    def update(self, instance, version, data):
+        return services.update_direction_part(
+            part=instance, actor=self.request.user, expected_version=version, data=data
+        )
+
+    def success_url_for(self, obj):
+        return _url(self.association, "direction", pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{_('Change')}: {self.instance}"
+        context["back_url"] = _url(self.association, "direction", pk=self.kwargs["pk"])
+        return context
+
+
+class DirectionPartDeleteView(TenantMixin, View):
+    """Remove a goal area, goal, strategy or SDG link while the direction is not locked."""
+
+    access = Access.EDITOR
+    http_method_names = ["post"]
+
+    def post(self, request, association, pk):
+        direction = _get(queries.directions(self.association).filter(pk=pk))
+        form = forms.DirectionPartDeleteForm(request.POST)
+        target = _url(self.association, "direction", pk=direction.pk)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was removed."))
+            return redirect(target)
+        model = services.DIRECTION_MODELS[form.cleaned_data["kind"]]
+        part = _get(model.objects.filter(direction=direction, pk=form.cleaned_data["part"]))
+        try:
+            services.delete_direction_part(part=part, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(target)
+        messages.success(request, _("Removed."))
+        return redirect(target)
 
 
 class PartDeleteView(TenantMixin, View):

@@ -233,10 +233,17 @@ EXPECTED = {
     "planning:promise_add": Access.EDITOR,
     "planning:challenge_add": Access.EDITOR,
     "planning:indicator_add": Access.EDITOR,
+    "planning:promise_feedback": Access.EDITOR,
+    "planning:assignment_link": Access.EDITOR,
     "planning:public_report": Access.PUBLIC,
     "planning:report": Access.STAFF,
     "planning:report_create": Access.EDITOR,
     "planning:report_update": Access.EDITOR,
+    "planning:report_step": Access.EDITOR,
+    "planning:import_preview": Access.EDITOR,
+    "planning:part_update": Access.EDITOR,
+    "planning:direction_part_update": Access.EDITOR,
+    "planning:direction_part_delete": Access.EDITOR,
     "planning:statuses": Access.EDITOR,
     "planning:import": Access.EDITOR,
     # The PDFs: staff make and download them; published plans' and reports' as public files.
@@ -547,14 +554,37 @@ def _planning_values(home, name: str) -> dict:
             direction=direction, actor=None, expected_version=direction.version,
             data={"is_published": True},
         )  # fmt: skip
+    if name == "planning:direction":
+        # A direction no adopted plan locks, so its edit and remove forms show.
+        free = [d for d in Direction.objects.filter(association=home).order_by("-first_year")
+                if not services.direction_is_locked(d)]  # fmt: skip
+        if not free:
+            free = [services.create_direction(association=home, actor=None, title="Öppen",
+                                              first_year=2041, last_year=2044)]  # fmt: skip
+        if not free[0].areas.exists():
+            services.add_goal_area(direction=free[0], actor=None, title="Provområde")
+        return {"pk": free[0].pk}
+    if name == "planning:direction_part_update":
+        strategy = direction.strategies.order_by("pk").first() or services.add_strategy(
+            direction=direction, actor=None, title="Provstrategi"
+        )
+        return {"pk": direction.pk, "kind": "strategy", "part": strategy.pk}
     if (name.startswith("planning:") and "direction" in name) or name.endswith(
-        ("area_add", "goal_add", "strategy_add", "sdg_add")
+        ("area_add", "goal_add", "strategy_add", "sdg_add", "assignment_link")
     ):
         return {"pk": direction.pk}
     if name in {"planning:report", "planning:report_update", "planning:statuses",
+                "planning:report_step", "planning:import_preview",
                 "planning:import", "planning:public_report", "planning:report_pdf",
                 "planning:report_pdf_download", "planning:public_report_pdf"}:  # fmt: skip
         report = _home_report(home, direction)
+        if name == "planning:import_preview":
+            from planning.models import OutcomeImport
+
+            staged = OutcomeImport.objects.create(
+                association=home, report=report, file_name="utfall.csv", lines={"staff": 1}
+            )
+            return {"pk": report.pk, "staged": staged.pk}
         if name == "planning:report_pdf_download":
             _ready_pdf("report", report)
         return {"pk": report.pk}
@@ -578,6 +608,8 @@ def _planning_values(home, name: str) -> dict:
     plan = plan or _new_plan(home, direction)
     if not plan.promises.exists():  # the plan page's "remove" button
         services.add_part(plan=plan, actor=None, kind="promise", title="Provlöfte")
+    if name == "planning:part_update":
+        return {"pk": plan.pk, "kind": "promise", "part": plan.promises.order_by("pk")[0].pk}
     return {"pk": plan.pk}
 
 
@@ -607,9 +639,7 @@ def _home_report(home, direction):
         plan = Plan.objects.get(pk=plan)
         report = FollowUpReport.objects.filter(plan=plan, period="t1").first()
         report = report or services.create_report(plan=plan, actor=None, period="t1")
-        report = services.update_report(report=report, actor=None,
-                                        expected_version=report.version,
-                                        data={"is_published": True})  # fmt: skip
+        report = services.publish_report(report=report, actor=None)
     return report
 
 
@@ -633,12 +663,12 @@ def _home_board_decision(home):
     from governance.meetings.models import Decision
 
     decision = (
-        Decision.objects.filter(association=home, item__meeting__body__kind="board")
+        Decision.objects.filter(association=home, item__meeting__body__kind="board", is_locked=True)
         .order_by("pk").first()
     )  # fmt: skip
     if decision is None:
         _meeting, item, _document = _home_meeting(home)
-        decision = factories.make_decision(item)
+        decision = factories.make_decision(item, is_locked=True)
     return decision
 
 

@@ -25,7 +25,7 @@ def planning(site):
 
     association = site.first
     item = factories.make_item(factories.make_meeting(site.first_body))
-    decision = factories.make_decision(item)
+    decision = factories.make_decision(item, is_locked=True)
     with scopes_disabled():
         direction = services.create_direction(
             association=association, actor=None, title="Inriktning 2023–2026",

@@ -54,7 +54,7 @@ def board(association):
 def board_decision(board):
     meeting = factories.make_meeting(board)
     item = factories.make_item(meeting)
-    return factories.make_decision(item)
+    return factories.make_decision(item, is_locked=True)
 
 
 @pytest.fixture

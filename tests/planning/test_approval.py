@@ -61,7 +61,56 @@ def test_a_decision_of_another_body_is_not_the_boards(association, plan):
         plan = services.propose(plan=plan, actor=None)
         with pytest.raises(ValidationError) as raised:
             services.record_board_approval(plan=plan, actor=None, decision=decision)
-    assert raised.value.code == "not_board"
+    assert raised.value.error_dict["decision"][0].code == "not_board"
+
+
+def test_a_board_decision_of_another_association_is_refused(association, plan):
+    other = factories.make_association("annat")
+    item = factories.make_item(
+        factories.make_meeting(factories.make_body(other, "s", kind="board"))
+    )
+    decision = factories.make_decision(item, is_locked=True)
+    with scopes_disabled():
+        plan = services.propose(plan=plan, actor=None)
+        with pytest.raises(ValidationError) as raised:
+            services.record_board_approval(plan=plan, actor=None, decision=decision)
+    assert raised.value.error_dict["decision"][0].code == "not_board"
+
+
+def test_an_unadjusted_board_decision_is_refused_and_at_once_adjusted_taken(
+    association, plan, board
+):
+    meeting = factories.make_meeting(board)
+    open_decision = factories.make_decision(factories.make_item(meeting, "Plan"))
+    at_once = factories.make_decision(factories.make_item(meeting, "Plan 2"), adjusted_at_once=True)
+    with scopes_disabled():
+        plan = services.propose(plan=plan, actor=None)
+        with pytest.raises(ValidationError) as raised:
+            services.record_board_approval(plan=plan, actor=None, decision=open_decision)
+        assert raised.value.error_dict["decision"][0].code == "not_adjusted"
+        plan = services.record_board_approval(plan=plan, actor=None, decision=at_once)
+    assert plan.status == PlanStatus.BOARD_APPROVED
+
+
+def test_adoption_only_by_an_adjusted_assembly_decision(association, plan, board, board_decision):
+    assembly = factories.make_body(association, "stamma", kind="assembly")
+    meeting = factories.make_meeting(assembly)
+    board_item = factories.make_item(factories.make_meeting(board), "Antagande")
+    by_board = factories.make_decision(board_item, is_locked=True)
+    unadjusted = factories.make_decision(
+        factories.make_item(factories.make_meeting(assembly), "VP")
+    )
+    good = factories.make_decision(factories.make_item(meeting, "VP"), is_locked=True)
+    with scopes_disabled():
+        plan = services.propose(plan=plan, actor=None)
+        plan = services.record_board_approval(plan=plan, actor=None, decision=board_decision)
+        for wrong, code in ((by_board, "not_assembly"), (unadjusted, "not_adjusted")):
+            with pytest.raises(ValidationError) as raised:
+                services.adopt(plan=plan, actor=None, adopted_on=date(2024, 11, 20), decision=wrong)
+            assert raised.value.error_dict["assembly_decision"][0].code == code
+        plan = services.adopt(plan=plan, actor=None, adopted_on=date(2024, 11, 20), decision=good)
+    assert plan.assembly_decision == good
+    assert "§" in plan.assembly_reference
 
 
 def test_board_approval_per_capsulam(association, plan, board):

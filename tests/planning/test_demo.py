@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from association.tenancy import scopes_disabled
-from planning.models import BudgetLine, Direction, Plan, SdgLink
+from planning.models import AssignmentGoal, BudgetLine, Direction, Plan, SdgLink
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,30 @@ def test_the_demo_holds_the_sources_directions_and_plans():
         assert [a.title for a in ur.areas.all()] == [
             "Gemensam arbetsmarknadsregion", "Effektivisera kommunal verksamhet"
         ]  # fmt: skip
+        assert AssignmentGoal.objects.filter(goal__direction=ur).count() == 9
+        civil = AssignmentGoal.objects.get(goal__direction=ur, goal__text="Civilt försvar")
+        assert civil.assignment.title.startswith("Verka för gemensamma anställningar")
+
+
+def test_the_demo_follows_up_vasternorrlands_2021_plan():
+    """Approved by the board and adopted by the assembly (demo decisions, adjusted),
+    published, a tertial and the annual report with the networks' feedback per promise."""
+    from planning import queries
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115  (runs twice)
+    with scopes_disabled():
+        plan = Plan.objects.get(association__slug="vasternorrland", year=2021)
+        assert plan.stage == "published"
+        assert plan.board_decision.item.meeting.body.kind == "board"
+        assert plan.board_decision.is_locked and plan.board_decision.text.startswith("(Demo)")
+        assert plan.assembly_decision.item.meeting.body.kind == "assembly"
+        assert sorted(plan.reports.values_list("period", flat=True)) == ["annual", "t1"]
+        annual = plan.reports.get(period="annual")
+        contents = queries.report_contents(annual)
+        assert contents["feedback_round"].title == "Röster från kommunerna 2021"
+        assert [p.feedback_result["count"] for p in contents["promises"]] == [6, 6, 6]
+        assert contents["promises"][0].feedback_result["mean"] == 3.83
 
 
 def test_the_demo_plans_pdf(settings):

@@ -150,3 +150,135 @@ def test_staff_update_many_statuses_on_one_page_and_import_from_it(association, 
     assert client.post(f"{base}/import/", {"file": good}).status_code == 302
     page = client.get(f"{base}/").content.decode()
     assert "Behind" in page and "Sent" in page
+
+
+def test_a_published_report_is_locked_and_corrected_in_a_new_version(adopted_plan):
+    """Publishing locks the report and its rows (application and database); a correction
+    is a new version with a reason that takes the public page once published."""
+    from django.db import IntegrityError, transaction
+
+    from association.locking import RecordLocked
+    from planning import queries
+    from planning.models import FollowUpReport
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        entry = StatusEntry.objects.filter(report=report).first()
+        services.save_statuses(report=report, actor=None, entries={entry.pk: ("on_track", "")})
+        report = services.publish_report(report=report, actor=None)
+        assert report.is_locked and report.is_published
+        with pytest.raises(RecordLocked):
+            services.save_statuses(report=report, actor=None, entries={entry.pk: ("done", "")})
+        with pytest.raises(RecordLocked):
+            services.update_report(report=report, actor=None, expected_version=report.version,
+                                   data={"summary": "Ändrad"})  # fmt: skip
+        with pytest.raises(RecordLocked):
+            services.import_outcomes(report=report, actor=None, content=b"Staff;1\n",
+                                     file_name="utfall.csv")  # fmt: skip
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FollowUpReport.objects.filter(pk=report.pk).update(summary="x")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StatusEntry.objects.filter(report=report).update(comment="x")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            IndicatorValue.objects.create(
+                association=report.association, report=report,
+                indicator=adopted_plan.indicators.get(), value=1,
+            )  # fmt: skip
+        with pytest.raises(ValidationError):
+            services.correct_report(report=report, actor=None, reason=" ")
+        correction = services.correct_report(report=report, actor=None, reason="Fel status")
+        assert (correction.number, correction.supersedes, correction.is_locked) == (
+            2, report, False)  # fmt: skip
+        copied = StatusEntry.objects.get(report=correction, goal=entry.goal,
+                                         activity=entry.activity)  # fmt: skip
+        assert copied.status == "on_track"
+        services.save_statuses(
+            report=correction, actor=None,
+            entries={copied.pk: ("done", "")},
+        )  # fmt: skip
+        assert StatusEntry.objects.get(pk=entry.pk).status == "on_track"  # as published
+        services.publish_report(report=correction, actor=None)
+        with pytest.raises(ValidationError) as raised:
+            services.correct_report(report=report, actor=None, reason="Igen")
+        assert raised.value.code == "corrected"
+        services.publish(plan=adopted_plan, actor=None)
+        public = list(queries.published_reports(adopted_plan.association))
+    assert public == [correction]
+
+
+def test_staff_publish_and_correct_on_the_report_page(client, association, adopted_plan):
+    from django.test import Client
+
+    from planning.models import FollowUpReport
+    from tests import factories
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+    editor = Client()
+    editor.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    url = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/steg/"
+    assert editor.post(url, {"step": "publish"}).status_code == 302
+    page = editor.get(f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/").text
+    assert "published and locked" in page and "Change the summary" not in page
+    response = editor.post(url, {"step": "correct", "reason": "Fel utfall"})
+    with scopes_disabled():
+        correction = FollowUpReport.objects.get(supersedes=report)
+    assert response["Location"].endswith(f"/uppfoljning/{correction.pk}/")
+    page = editor.get(response["Location"]).text
+    assert "Fel utfall" in page and "Change the summary" in page
+
+
+def test_the_outcome_import_is_previewed_then_confirmed_from_the_server(association, adopted_plan):
+    """The upload only stages the figures; the preview shows them beside today's; the
+    confirmation applies the stored ones (all or nothing, once); a bad file lists every
+    bad row and stages nothing."""
+    from django.test import Client
+
+    from planning.models import OutcomeImport
+    from tests import factories
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+    editor = Client()
+    editor.force_login(factories.make_staff(association, "editor"),
+                       backend="django.contrib.auth.backends.ModelBackend")  # fmt: skip
+    url = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/import/"
+    upload = io.BytesIO(b"Staff;450 000\nAntal deltagare;42\n")
+    upload.name = "utfall.csv"
+    response = editor.post(url, {"file": upload})
+    with scopes_disabled():
+        staged = OutcomeImport.objects.get(report=report)
+        assert not BudgetOutcome.objects.filter(report=report).exists()  # nothing yet
+    assert response["Location"].endswith(f"/import/{staged.pk}/")
+    page = editor.get(response["Location"]).text
+    assert "450000" in page and "42" in page and "Import these figures" in page
+    # The confirmation posts no figures: the stored ones are applied.
+    assert editor.post(response["Location"], {"action": "confirm", "staff": 1}).status_code == 302
+    with scopes_disabled():
+        assert BudgetOutcome.objects.get(report=report, category="staff").amount == 450000
+        assert IndicatorValue.objects.get(report=report).value == 42
+    editor.post(response["Location"], {"action": "confirm"})
+    with scopes_disabled():
+        assert BudgetOutcome.objects.filter(report=report).count() == 1
+        with pytest.raises(ValidationError):
+            services.apply_outcome_import(outcome_import=staged, actor=None)
+    bad = io.BytesIO(b"".join(b"Ingen rad %d;1\n" % n for n in range(60)))
+    bad.name = "fel.csv"
+    page = editor.post(url, {"file": bad}).text
+    assert "Row 60:" in page and "Row 1:" in page
+    with scopes_disabled():
+        assert OutcomeImport.objects.filter(report=report).count() == 1
+    wrong = f"/{association.slug}/planering/alla/uppfoljning/{report.pk}/import/{staged.pk + 9}/"
+    assert editor.get(wrong).status_code == 404
+
+
+def test_a_discarded_import_writes_nothing(association, adopted_plan):
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        staged = services.stage_outcome_import(report=report, actor=None,
+                                               content=b"Staff;5\n", file_name="u.csv")  # fmt: skip
+        services.discard_outcome_import(outcome_import=staged, actor=None)
+        with pytest.raises(ValidationError):
+            services.apply_outcome_import(outcome_import=staged, actor=None)
+        assert not BudgetOutcome.objects.filter(report=report).exists()

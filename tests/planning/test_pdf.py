@@ -84,21 +84,24 @@ def test_publishing_makes_the_public_pdfs_ahead(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
-def test_publishing_a_report_makes_its_pdf_ahead(association, plan, board_decision):
-    from unittest import mock
-
-    from planning.tasks import make_public_pdfs
+def test_publishing_a_report_makes_its_pdf_ahead(
+    association, plan, board_decision, eager_tasks, django_capture_on_commit_callbacks
+):
+    """Saving a draft report makes nothing; publishing it (the step that locks it) makes
+    its public PDFs once the transaction commits."""
     from tests.planning.conftest import adopted
 
     plan = adopted(plan, board_decision)
     with scopes_disabled():
         services.publish(plan=plan, actor=None)
         report = services.create_report(plan=plan, actor=None, period="t1")
-        with mock.patch.object(make_public_pdfs, "delay_on_commit") as send:
-            services.update_report(report=report, actor=None, expected_version=report.version,
-                                   data={"summary": "Utkast", "is_published": False})  # fmt: skip
-            send.assert_not_called()
-            report.refresh_from_db()
-            services.update_report(report=report, actor=None, expected_version=report.version,
-                                   data={"summary": "Klar", "is_published": True})  # fmt: skip
-        send.assert_called_once_with(association.pk, "report", report.pk)
+    with django_capture_on_commit_callbacks(execute=True) as sent, scopes_disabled():
+        services.update_report(report=report, actor=None, expected_version=report.version,
+                               data={"summary": "Utkast"})  # fmt: skip
+    assert not sent
+    with django_capture_on_commit_callbacks(execute=True) as sent, scopes_disabled():
+        report = services.publish_report(report=report, actor=None)
+    assert len(sent) == 1
+    with scopes_disabled():
+        for language in ("sv", "en"):
+            assert pdfs.status("report", report, language).state == pdfs.READY, language
