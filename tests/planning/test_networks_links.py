@@ -104,6 +104,24 @@ def test_the_annual_report_shows_the_networks_feedback_per_promise(
         assert user.email not in text
     assert "has not been collected" not in text
 
+    # The annual report's PDF carries the same feedback, and still no name.
+    import io
+
+    from pypdf import PdfReader
+
+    from planning import pdfs
+
+    with scopes_disabled():
+        pdf = pdfs.render_document("report", annual, "en")
+    pdf_text = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "3 answers; mean 3.67 of 5" in pdf_text
+    assert "Bra dialog" in pdf_text and "Mer stöd" in pdf_text
+    assert "has not been collected" not in pdf_text
+    for user in users:
+        assert user.email not in pdf_text and user.email.split("@")[0] not in pdf_text
+
 
 def test_an_existing_round_is_linked_only_when_its_promises_match(association, plan):
     from networks import services as networks
