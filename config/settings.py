@@ -367,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
         "options": {"expires": 60 * 60 * 20},
     },
+    "discard-stale-outcome-imports": {
+        "task": "planning.tasks.discard_stale_outcome_imports",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 60 * 60 * 20},
+    },
     # Generated files past their kind's keeping time (association/pdfjobs.py), e.g. meeting
     # packages after a day.
     "remove-old-generated-files": {

@@ -899,6 +899,17 @@ def discard_outcome_import(*, outcome_import, actor: User | None) -> None:
     staged.save(update_fields=["status"])
 
 
+def discard_stale_outcome_imports(*, association, older_than: datetime.timedelta) -> int:
+    """Discard the association's outcome files nobody confirmed, dropping their parsed
+    figures; a discarded preview can no longer be confirmed."""
+    from planning.models import OutcomeImport, OutcomeImportStatus
+
+    cutoff = timezone.now() - older_than
+    return OutcomeImport.objects.filter(
+        association=association, status=OutcomeImportStatus.PENDING, created_at__lt=cutoff
+    ).update(status=OutcomeImportStatus.DISCARDED, lines={}, indicators={})
+
+
 @transaction.atomic
 def import_outcomes(*, report, actor: User | None, content: bytes, file_name: str):
     """Stage and apply at once (scripts and tests; the page previews first)."""

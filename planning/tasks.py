@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 
 
@@ -43,3 +45,17 @@ def make_public_pdfs(association_id: int, kind: str, pk: int) -> int:
     if association is None or kind not in pdfs.KINDS:
         return 0
     return pdfs.make_public_pdfs(kind, association, pk)
+
+
+# An outcome file left at the preview step this long is taken as abandoned (as the
+# members' figure imports: members.tasks.STALE_IMPORT_AGE).
+STALE_IMPORT_AGE = timedelta(days=2)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def discard_stale_outcome_imports() -> dict:
+    """Every association's outcome imports nobody confirmed, each in its own scope."""
+    from association.tenancy import in_each_association
+    from planning.services import discard_stale_outcome_imports as discard
+
+    return in_each_association(discard, older_than=STALE_IMPORT_AGE)

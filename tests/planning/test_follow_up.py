@@ -282,3 +282,34 @@ def test_a_discarded_import_writes_nothing(association, adopted_plan):
         with pytest.raises(ValidationError):
             services.apply_outcome_import(outcome_import=staged, actor=None)
         assert not BudgetOutcome.objects.filter(report=report).exists()
+
+
+def test_outcome_files_left_at_the_preview_are_discarded_after_two_days(association, adopted_plan):
+    """The daily sweep runs in every association's scope; a fresh preview stays."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from planning.models import OutcomeImport
+    from planning.tasks import discard_stale_outcome_imports
+
+    with scopes_disabled():
+        report = services.create_report(plan=adopted_plan, actor=None, period="t1")
+        old, fresh = (
+            services.stage_outcome_import(
+                report=report, actor=None, content=b"Staff;5\n", file_name=name
+            )
+            for name in ("old.csv", "fresh.csv")
+        )
+        OutcomeImport.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=2, minutes=1)
+        )
+    assert discard_stale_outcome_imports()[association.slug] == 1
+    with scopes_disabled():
+        old.refresh_from_db()
+        fresh.refresh_from_db()
+        assert (old.status, old.lines) == ("discarded", {})
+        assert fresh.status == "pending" and fresh.lines
+        with pytest.raises(ValidationError):
+            services.apply_outcome_import(outcome_import=old, actor=None)
+        assert not BudgetOutcome.objects.filter(report=report).exists()
