@@ -40,7 +40,7 @@ from django.db import connection  # noqa: E402
 
 # Activities per plan: about six fit a page with their description, goal headings and table
 # headers.
-SIZES = {10: 58, 50: 300, 200: 1200}
+SIZES = {10: 42, 50: 355, 200: 1500}
 if os.environ.get("BENCH_SIZES"):
     SIZES = {
         int(pages): int(activities)

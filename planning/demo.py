@@ -262,9 +262,14 @@ def _demo_decision(association, body_slug: str, starts_at, title: str, text: str
     its date and the decision's wording are demo and say so."""
     from datetime import timedelta
 
+    from django.utils import timezone
+
     from governance.meetings import records
     from governance.meetings import services as meetings
+    from governance.meetings.demo import record_meeting
+    from governance.meetings.models import Minutes, MinutesStatus
     from governance.models import Body
+    from governance.noticeboard.demo import post_missing_notices
 
     body = Body.objects.filter(association=association, slug=body_slug).first()
     if body is None:
@@ -281,9 +286,19 @@ def _demo_decision(association, body_slug: str, starts_at, title: str, text: str
         item=item, actor=None, expected_version=None,
         data={"text": f"{DEMO} {text}", "adjusted_at_once": True},
     )  # fmt: skip
-    # Minutes drafted, so the meetings demo (which records every past meeting without
-    # minutes) leaves this one alone.
-    records.draft_minutes(meeting=meeting, actor=None)
+    # The rest recorded, the minutes drafted and adjusted a week after the meeting and the
+    # notice posted, as the meetings and notice board demos do for their past meetings
+    # (the approvals taken as given): the decisions rest on adjusted minutes.
+    record_meeting(meeting)
+    minutes = records.draft_minutes(meeting=meeting, actor=None)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=MinutesStatus.OUT_FOR_ADJUSTMENT, sent_at=meeting.ends_at
+    )
+    minutes.refresh_from_db()
+    records.complete_adjustment(
+        minutes=minutes, actor=None, when=meeting.ends_at + timedelta(days=7)
+    )
+    post_missing_notices(association, timezone.localdate())
     return decision
 
 

@@ -265,7 +265,7 @@ def _seed_minutes(association, now: datetime.datetime) -> int:
         if Minutes.objects.filter(meeting=meeting).exists():
             continue
         council = meeting.body.kind == "council"
-        voted = _record_meeting(meeting, vote=not voted, consensus=council) or voted
+        voted = record_meeting(meeting, vote=not voted, consensus=council) or voted
         minutes = records.draft_minutes(meeting=meeting, actor=None)
         if meeting == awaiting:
             demo = User.objects.filter(email="styrelseledamot@demo.samverka.se").first()
@@ -294,12 +294,14 @@ def _seed_minutes(association, now: datetime.datetime) -> int:
     return count
 
 
-def _record_meeting(meeting, *, vote: bool, consensus: bool) -> bool:
+def record_meeting(meeting, *, vote: bool = False, consensus: bool = False) -> bool:
     """Attendance as proposed; every item decided as proposed (by acclamation, or by
     consensus in Umeåregionen's council), the first decision item of the first meeting by
     a vote if ``vote`` (with three voters or more, one votes no and enters a
-    reservation). Returns whether a vote was recorded."""
+    reservation). Items already decided (another app's demo matter) keep their decision.
+    Returns whether a vote was recorded."""
     from governance.meetings import quorum, records
+    from governance.meetings.models import Decision
 
     rows = [
         {"person": row["person"].pk, "status": row["status"], "serves_for": row["serves_for"]}
@@ -311,7 +313,10 @@ def _record_meeting(meeting, *, vote: bool, consensus: bool) -> bool:
     )
     roll = records.presences(meeting)
     voted = False
-    for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
+    decided = set(Decision.objects.filter(item__meeting=meeting).values_list("item", flat=True))
+    for item in (
+        AgendaItem.objects.filter(meeting=meeting).exclude(pk__in=decided).order_by("position")
+    ):
         data = {"text": item.proposed_decision or "Informationen noteras till protokollet.",
                 "is_public": item.is_public,
                 # The matters that recommend the member municipalities to decide.
