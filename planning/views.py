@@ -834,23 +834,28 @@ class DirectionPartUpdateView(ServiceFormView):
         return context
 
 
-class DirectionPartDeleteView(TenantMixin, View):
-    """Remove a goal area, goal, strategy or SDG link while the direction is not locked."""
+class _PartDeleteView(TenantMixin, View):
+    """Remove one part of a plan or a direction while it is not locked. The part is looked
+    up under its parent, so a part of another plan (or association) is a 404."""
 
     access = Access.EDITOR
     http_method_names = ["post"]
+    parent: str  # "plan" or "direction": the parent's field on the part and its page
+
+    def parents(self):
+        raise NotImplementedError
 
     def post(self, request, association, pk):
-        direction = _get(queries.directions(self.association).filter(pk=pk))
-        form = forms.DirectionPartDeleteForm(request.POST)
-        target = _url(self.association, "direction", pk=direction.pk)
+        parent = _get(self.parents().filter(pk=pk))
+        form = self.form_class(request.POST)
+        target = _url(self.association, self.parent, pk=parent.pk)
         if not form.is_valid():
             messages.error(request, _("Nothing was removed."))
             return redirect(target)
-        model = services.DIRECTION_MODELS[form.cleaned_data["kind"]]
-        part = _get(model.objects.filter(direction=direction, pk=form.cleaned_data["part"]))
+        model = self.part_models[form.cleaned_data["kind"]]
+        part = _get(model.objects.filter(**{self.parent: parent}, pk=form.cleaned_data["part"]))
         try:
-            services.delete_direction_part(part=part, actor=request.user)
+            self.delete(part=part, actor=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -859,26 +864,25 @@ class DirectionPartDeleteView(TenantMixin, View):
         return redirect(target)
 
 
-class PartDeleteView(TenantMixin, View):
-    """Remove an activity, promise, challenge or indicator from a draft plan."""
+class DirectionPartDeleteView(_PartDeleteView):
+    """A goal area, goal, strategy or SDG link of a direction."""
 
-    access = Access.EDITOR
-    http_method_names = ["post"]
+    parent = "direction"
+    form_class = forms.DirectionPartDeleteForm
+    part_models = services.DIRECTION_MODELS
+    delete = staticmethod(services.delete_direction_part)
 
-    def post(self, request, association, pk):
-        plan = _get(queries.plans(self.association).filter(pk=pk))
-        form = forms.PartDeleteForm(request.POST)
-        target = _url(self.association, "plan", pk=plan.pk)
-        if not form.is_valid():
-            messages.error(request, _("Nothing was removed."))
-            return redirect(target)
-        model = services.PART_MODELS[form.cleaned_data["kind"]]
-        part = _get(model.objects.filter(plan=plan, pk=form.cleaned_data["part"]))
-        try:
-            services.delete_part(part=part, actor=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(target)
-        messages.success(request, _("Removed."))
-        return redirect(target)
+    def parents(self):
+        return queries.directions(self.association)
+
+
+class PartDeleteView(_PartDeleteView):
+    """An activity, promise, challenge or indicator of a draft plan."""
+
+    parent = "plan"
+    form_class = forms.PartDeleteForm
+    part_models = services.PART_MODELS
+    delete = staticmethod(services.delete_part)
+
+    def parents(self):
+        return queries.plans(self.association)
