@@ -111,8 +111,23 @@ class DirectionDetailView(TenantMixin, TemplateView):
         return context
 
 
-class _DirectionFormView(ServiceFormView):
+class _FormPage(ServiceFormView):
+    """A create or edit page on ``planning/form.html``: its heading and the page it goes
+    back to come from ``page_title()`` and ``back_url()``."""
+
     template_name = "planning/form.html"
+
+    def page_title(self):
+        raise NotImplementedError
+
+    def back_url(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.page_title(), back_url=self.back_url(), **kwargs)
+
+
+class _DirectionFormView(_FormPage):
     form_class = forms.DirectionForm
 
     def create(self, data):
@@ -128,11 +143,11 @@ class _DirectionFormView(ServiceFormView):
     def success_url_for(self, obj):
         return _url(self.association, "direction", pk=obj.pk)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Change the direction") if self.instance else _("New direction")
-        context["back_url"] = _url(self.association, "staff_index")
-        return context
+    def page_title(self):
+        return _("Change the direction") if self.instance else _("New direction")
+
+    def back_url(self):
+        return _url(self.association, "staff_index")
 
 
 class DirectionCreateView(_DirectionFormView):
@@ -266,8 +281,7 @@ class PlanDetailView(TenantMixin, TemplateView):
         return context
 
 
-class PlanUpdateView(ServiceFormView):
-    template_name = "planning/form.html"
+class PlanUpdateView(_FormPage):
     form_class = forms.PlanForm
 
     def get_instance(self):
@@ -281,11 +295,11 @@ class PlanUpdateView(ServiceFormView):
     def success_url_for(self, obj):
         return _url(self.association, "plan", pk=obj.pk)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Change the plan")
-        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
-        return context
+    def page_title(self):
+        return _("Change the plan")
+
+    def back_url(self):
+        return _url(self.association, "plan", pk=self.kwargs["pk"])
 
 
 class _PlanChildView(TenantMixin, FormView):
@@ -525,8 +539,7 @@ class ReportStepView(TenantMixin, View):
         return redirect(target)
 
 
-class ReportUpdateView(ServiceFormView):
-    template_name = "planning/form.html"
+class ReportUpdateView(_FormPage):
     form_class = forms.ReportForm
 
     def get_instance(self):
@@ -540,11 +553,11 @@ class ReportUpdateView(ServiceFormView):
     def success_url_for(self, obj):
         return _url(self.association, "report", pk=obj.pk)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Change the report")
-        context["back_url"] = _url(self.association, "report", pk=self.kwargs["pk"])
-        return context
+    def page_title(self):
+        return _("Change the report")
+
+    def back_url(self):
+        return _url(self.association, "report", pk=self.kwargs["pk"])
 
 
 class StatusesView(TenantMixin, FormView):
@@ -753,10 +766,8 @@ class PublicPdfView(_PdfMixin, View):
                        "page_access": self.access})  # fmt: skip
 
 
-class PartUpdateView(ServiceFormView):
+class PartUpdateView(_FormPage):
     """Edit a row of a draft plan (the service refuses once the plan has left draft)."""
-
-    template_name = "planning/form.html"
 
     def get_plan(self):
         return _get(queries.plans(self.association).filter(pk=self.kwargs["pk"]))
@@ -788,17 +799,15 @@ class PartUpdateView(ServiceFormView):
     def success_url_for(self, obj):
         return _url(self.association, "plan", pk=self.kwargs["pk"])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = f"{_('Change')}: {self.instance}"
-        context["back_url"] = _url(self.association, "plan", pk=self.kwargs["pk"])
-        return context
+    def page_title(self):
+        return f"{_('Change')}: {self.instance}"
+
+    def back_url(self):
+        return _url(self.association, "plan", pk=self.kwargs["pk"])
 
 
-class DirectionPartUpdateView(ServiceFormView):
+class DirectionPartUpdateView(_FormPage):
     """Edit a goal area, goal, strategy or SDG link while the direction is not locked."""
-
-    template_name = "planning/form.html"
 
     def get_instance(self):
         model = services.DIRECTION_MODELS.get(self.kwargs["kind"])
@@ -827,11 +836,11 @@ class DirectionPartUpdateView(ServiceFormView):
     def success_url_for(self, obj):
         return _url(self.association, "direction", pk=self.kwargs["pk"])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = f"{_('Change')}: {self.instance}"
-        context["back_url"] = _url(self.association, "direction", pk=self.kwargs["pk"])
-        return context
+    def page_title(self):
+        return f"{_('Change')}: {self.instance}"
+
+    def back_url(self):
+        return _url(self.association, "direction", pk=self.kwargs["pk"])
 
 
 class _PartDeleteView(TenantMixin, View):
